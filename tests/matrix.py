@@ -1,0 +1,99 @@
+"""The template's option space: which combinations are valid, and a pairwise cover.
+
+The choices come from cookiecutter.json itself, so a new option or value is covered
+without touching this file.
+"""
+
+import itertools
+import json
+from pathlib import Path
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+
+
+def _choices(value):
+    if isinstance(value, list):
+        return value
+    if isinstance(value, bool):
+        return [value, not value]
+    return None
+
+
+# option -> its values, default first (cookiecutter's rule for lists and booleans).
+OPTIONS: dict[str, list] = {
+    key: _choices(value)
+    for key, value in CONTEXT.items()
+    if not key.startswith("_") and _choices(value) is not None
+}
+DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
+
+
+def is_valid(answers: dict) -> bool:
+    """Mirror of the pre-generation hook's forbidden combinations."""
+    return not (answers.get("task_queue") == "celery" and answers.get("cache") == "none")
+
+
+def pairwise(options: dict[str, list], valid=is_valid) -> list[dict]:
+    """A small set of valid combinations in which every valid pair of values appears.
+
+    Greedy: each new combination starts from an uncovered pair and fills the other
+    options with the value that covers the most uncovered pairs. Deterministic.
+    """
+    names = list(options)
+
+    def pairs_of(combo):
+        return {((a, combo[a]), (b, combo[b])) for a, b in itertools.combinations(names, 2)}
+
+    uncovered = set()
+    for a, b in itertools.combinations(names, 2):
+        for va, vb in itertools.product(options[a], options[b]):
+            # A pair is coverable only if some valid full combination holds it.
+            if _completable(options, {a: va, b: vb}, valid):
+                uncovered.add(((a, va), (b, vb)))
+
+    combos = []
+    while uncovered:
+        (a, va), (b, vb) = min(uncovered, key=lambda p: (names.index(p[0][0]), str(p)))
+        combo = {a: va, b: vb}
+        for name in names:
+            if name in combo:
+                continue
+            best = max(
+                (v for v in options[name] if _completable(options, combo | {name: v}, valid)),
+                key=lambda v: sum(
+                    1
+                    for other, ov in combo.items()
+                    if ((other, ov), (name, v)) in uncovered
+                    or ((name, v), (other, ov)) in uncovered
+                ),
+            )
+            combo[name] = best
+        combo = {n: combo[n] for n in names}
+        uncovered -= pairs_of(combo)
+        combos.append(combo)
+    return combos
+
+
+def _completable(options, partial, valid) -> bool:
+    """Can `partial` be extended to a valid full combination?"""
+    free = [n for n in options if n not in partial]
+    for values in itertools.product(*(options[n] for n in free)):
+        if valid(partial | dict(zip(free, values, strict=True))):
+            return True
+    return False
+
+
+def covering_set() -> list[dict]:
+    """The combinations the template's tests render: the defaults plus a pairwise cover."""
+    combos = [DEFAULTS] + pairwise(OPTIONS)
+    unique = []
+    for combo in combos:
+        if combo not in unique:
+            unique.append(combo)
+    return unique
+
+
+def combo_id(combo: dict) -> str:
+    changed = [f"{k}={v}" for k, v in combo.items() if v != DEFAULTS[k]]
+    return ",".join(changed) or "defaults"

@@ -1,0 +1,89 @@
+"""Render the defaults and a pairwise cover of every option, and check each output."""
+
+import itertools
+import json
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import BIN
+from matrix import OPTIONS, covering_set, combo_id, is_valid
+
+COMBOS = covering_set()
+# Left-over Jinja openings; the project ships no Django templates of its own.
+DEBRIS = re.compile(r"\{\{|\{%|\{#|\bcookiecutter\.(?!json)")
+
+
+def run(args: list, cwd: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+    assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def test_the_cover_holds_every_valid_pair():
+    names = list(OPTIONS)
+    valid_pairs = {
+        ((a, va), (b, vb))
+        for a, b in itertools.combinations(names, 2)
+        for va, vb in itertools.product(OPTIONS[a], OPTIONS[b])
+        if any(
+            is_valid(dict(zip(names, values, strict=True)))
+            for values in itertools.product(*OPTIONS.values())
+            if values[names.index(a)] == va and values[names.index(b)] == vb
+        )
+    }
+    covered = {
+        ((a, c[a]), (b, c[b])) for c in COMBOS for a, b in itertools.combinations(names, 2)
+    }
+    assert valid_pairs <= covered
+    assert all(is_valid(c) for c in COMBOS)
+    print(f"{len(COMBOS)} combinations rendered out of {len(valid_pairs)} valid pairs")
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=combo_id)
+def test_render(bake, combo):
+    result = bake(**combo)
+    assert result.exit_code == 0, result.exception
+    project = Path(result.project_path)
+    files = [p for p in project.rglob("*") if p.is_file() and ".venv" not in p.parts]
+
+    for path in files:
+        text = path.read_text()
+        assert not DEBRIS.search(text), f"template debris in {path.relative_to(project)}"
+        if path.suffix == ".py":
+            compile(text, str(path), "exec")
+    assert not any("_locks" in p.parts or "_licenses" in p.parts for p in files)
+
+    run([BIN / "ruff", "check", "--no-cache", "."], project)
+    run([BIN / "ruff", "format", "--check", "--no-cache", "."], project)
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == combo.get("project_slug", "my_django_project")
+    assert json.loads((project / ".cookiecutter.json").read_text()).items() >= combo.items()
+    assert (project / "LICENSE").exists() == (combo["license"] != "proprietary")
+    assert (project / ".python-version").read_text().strip() == combo["python_version"]
+
+    if combo["package_manager"] == "uv":
+        assert not (project / "requirements.txt").exists()
+        run([BIN / "uv", "lock", "--check", "--offline", "--python", BIN / "python"], project)
+    else:
+        assert not (project / "uv.lock").exists()
+        requirements = (project / "requirements.txt").read_text()
+        for pin in pyproject["project"]["dependencies"]:
+            name = pin.split("[")[0].split("==")[0]
+            version = pin.split("==")[1]
+            assert f"\n{name}=={version} \\\n    --hash=sha256:" in requirements
+
+    # Secrets: generated into the git-ignored .env, and nowhere else.
+    env = dict(
+        line.split("=", 1) for line in (project / ".env").read_text().splitlines() if "=" in line
+    )
+    secret_key = env["DJANGO_SECRET_KEY"]
+    assert len(secret_key) >= 50
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    leaked = [p for p in files if p.name != ".env" and secret_key in p.read_text()]
+    assert leaked == []
+    if combo["database"] != "sqlite":
+        assert len(env["DATABASE_PASSWORD"]) >= 24

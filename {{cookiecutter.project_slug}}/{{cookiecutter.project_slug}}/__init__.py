@@ -1,0 +1,6 @@
+{%- if cookiecutter.task_queue == "celery" -%}
+# Load the Celery app with Django so that @shared_task binds to it.
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)
+{% endif -%}

@@ -1,0 +1,9 @@
+import sentry_sdk
+
+
+def init_sentry(dsn: str, environment: str) -> bool:
+    """Start reporting errors to Sentry; without a DSN, do nothing and return False."""
+    if not dsn:
+        return False
+    sentry_sdk.init(dsn=dsn, environment=environment, send_default_pii=False)
+    return True
