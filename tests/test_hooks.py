@@ -8,7 +8,7 @@ from matrix import OPTIONS
 
 SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 SUPERSET = (SLUG_DIR / "_locks" / "uv.lock").read_text()
-HOSTILE = "O'Brien \"the\" \\ hacker \"\"\" \\"
+HOSTILE = 'O\'Brien "the" \\ hacker """ \\'
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN
-from matrix import OPTIONS, covering_set, combo_id, is_valid
+from matrix import OPTIONS, combo_id, covering_set, is_valid
 
 COMBOS = covering_set()
 # Left-over Jinja openings; the project ships no Django templates of its own.
@@ -34,9 +34,7 @@ def test_the_cover_holds_every_valid_pair():
             if values[names.index(a)] == va and values[names.index(b)] == vb
         )
     }
-    covered = {
-        ((a, c[a]), (b, c[b])) for c in COMBOS for a, b in itertools.combinations(names, 2)
-    }
+    covered = {((a, c[a]), (b, c[b])) for c in COMBOS for a, b in itertools.combinations(names, 2)}
     assert valid_pairs <= covered
     assert all(is_valid(c) for c in COMBOS)
     print(f"{len(COMBOS)} combinations rendered out of {len(valid_pairs)} valid pairs")
