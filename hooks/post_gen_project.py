@@ -5,6 +5,7 @@ only apply it. Runs inside the new project directory and needs no network.
 """
 
 import json
+import os
 import re
 import secrets
 import shutil
@@ -26,17 +27,38 @@ VARIANT_PATHS = [
     ("{slug}/sentry.py",            "use_sentry",     {True}),
     ("tests/test_sentry.py",        "use_sentry",     {True}),
     ("tests/test_health_cache.py",  "cache",          {"redis", "valkey"}),
+    ("deploy/mariadb",              "database",       {"mariadb"}),
+    ("deploy/caddy",                "reverse_proxy",  {"caddy"}),
+    ("deploy/nginx",                "reverse_proxy",  {"nginx"}),
 ]  # fmt: skip
 
-# Template-only folders: their content is moved into place, then they go.
-LICENSES_DIR = "_licenses"
+# Files picked by an answer from a folder of alternatives; the folders then go.
+CHOSEN_FILES = [
+    # destination      alternative named by the answers (absent: no file)
+    ("LICENSE",        "_licenses/{license}"),
+    ("Dockerfile",     "_dockerfiles/{dockerfile}.Dockerfile"),
+]  # fmt: skip
 SUPERSET_LOCK = "_locks/uv.lock"
 
-# Variables of .env.example that get a fresh random value in .env.
-GENERATED_SECRETS = {
+# Variables left empty in .env.example that get a value, made at render time, in .env.
+GENERATED_VALUES = {
     "DJANGO_SECRET_KEY": lambda: secrets.token_urlsafe(50),
     "DATABASE_PASSWORD": lambda: secrets.token_urlsafe(24),
+    "DATABASE_ROOT_PASSWORD": lambda: secrets.token_urlsafe(24),
+    # Development containers run as you, so bind-mounted files stay yours.
+    "HOST_UID": lambda: str(os.getuid()),
+    "HOST_GID": lambda: str(os.getgid()),
 }
+
+# Production secrets, one file each in .secrets/ (git- and docker-ignored), mounted by
+# compose.production.yaml as Docker secrets: (file, answer, kept when one of,
+# random bytes in the value).
+PRODUCTION_SECRETS = [
+    ("django_secret_key",       None,        None,                       50),
+    ("database_password",       "database",  {"postgresql", "mariadb"},  24),
+    ("database_root_password",  "database",  {"mariadb"},                24),
+]  # fmt: skip
+SECRETS_DIR = ".secrets"
 
 # Answers worth recording: everything the user was asked, plus where it came from.
 RECORDED_PRIVATE_KEYS = {"_template", "_commit"}
@@ -209,7 +231,7 @@ def write_dependency_files(root: Path, package_manager: str) -> None:
 # --- secrets and answers -------------------------------------------------------------
 
 
-def env_with_secrets(example: str, generators: dict) -> str:
+def env_with_generated_values(example: str, generators: dict) -> str:
     """Fill each empty `NAME=` line of .env.example whose NAME has a generator."""
 
     def fill(match: re.Match) -> str:
@@ -217,6 +239,18 @@ def env_with_secrets(example: str, generators: dict) -> str:
         return f"{name}={generators[name]()}" if name in generators else match[0]
 
     return re.sub(r"^(?P<name>[A-Z0-9_]+)=$", fill, example, flags=re.MULTILINE)
+
+
+def write_production_secrets(root: Path, answers: dict) -> None:
+    folder = root / SECRETS_DIR
+    folder.mkdir(mode=0o700)
+    for name, answer, kept_when, size in PRODUCTION_SECRETS:
+        if answer is None or answers[answer] in kept_when:
+            path = folder / name
+            path.write_text(secrets.token_urlsafe(size))
+            # Readable inside the containers, whose users differ from yours; the folder
+            # (0700) keeps other accounts on this machine out.
+            path.chmod(0o644)
 
 
 def recorded_answers(answers: dict) -> dict:
@@ -233,16 +267,21 @@ def main() -> int:
         target = root / path
         shutil.rmtree(target) if target.is_dir() else target.unlink()
 
-    if ANSWERS["license"] != "proprietary":
-        (root / LICENSES_DIR / ANSWERS["license"]).rename(root / "LICENSE")
-    shutil.rmtree(root / LICENSES_DIR)
+    for destination, alternative in CHOSEN_FILES:
+        chosen = root / alternative.format(**ANSWERS)
+        if chosen.exists():
+            chosen.rename(root / destination)
+        shutil.rmtree(chosen.parent)
 
     write_dependency_files(root, ANSWERS["package_manager"])
     shutil.rmtree(root / Path(SUPERSET_LOCK).parent)
 
     env_file = root / ".env"
-    env_file.write_text(env_with_secrets((root / ".env.example").read_text(), GENERATED_SECRETS))
+    env_file.write_text(
+        env_with_generated_values((root / ".env.example").read_text(), GENERATED_VALUES)
+    )
     env_file.chmod(0o600)
+    write_production_secrets(root, ANSWERS)
     (root / ".cookiecutter.json").write_text(
         json.dumps(recorded_answers(ANSWERS), indent=2, sort_keys=True) + "\n"
     )

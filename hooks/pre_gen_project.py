@@ -91,6 +91,18 @@ FORBIDDEN_COMBINATIONS: list[tuple[str, Callable[[dict], bool], str]] = [
         lambda a: a["task_queue"] == "celery" and a["cache"] == "none",
         "celery needs a broker: choose cache=redis or cache=valkey, or task_queue=none",
     ),
+    (
+        "python_version",
+        lambda a: a["dockerfile"] == "distroless" and a["python_version"] != "3.13",
+        "the distroless image carries Debian 13's Python 3.13: choose python_version=3.13, "
+        "or dockerfile=slim",
+    ),
+    (
+        "database",
+        lambda a: a["dockerfile"] == "distroless" and a["database"] == "mariadb",
+        "the distroless image lacks MariaDB's client library that mysqlclient needs: choose "
+        "database=postgresql or sqlite, or dockerfile=slim",
+    ),
 ]
 
 

@@ -31,7 +31,12 @@ DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
 
 def is_valid(answers: dict) -> bool:
     """Mirror of the pre-generation hook's forbidden combinations."""
-    return not (answers.get("task_queue") == "celery" and answers.get("cache") == "none")
+    distroless = answers.get("dockerfile") == "distroless"
+    return not (
+        (answers.get("task_queue") == "celery" and answers.get("cache") == "none")
+        or (distroless and answers.get("python_version", "3.13") != "3.13")
+        or (distroless and answers.get("database") == "mariadb")
+    )
 
 
 def pairwise(options: dict[str, list], valid=is_valid) -> list[dict]:

@@ -35,8 +35,19 @@ def test_every_variant_path_exists_in_the_template(post):
         assert kept_when <= set(OPTIONS[answer]), (path, kept_when)
 
 
-def test_defaults_keep_every_variant_path(post):
-    assert post.paths_to_remove(post.ANSWERS) == []
+def test_every_chosen_file_has_its_alternatives(post):
+    for _destination, alternative in post.CHOSEN_FILES:
+        answer = alternative.split("{")[1].split("}")[0]
+        present = {
+            value
+            for value in OPTIONS[answer]
+            if (SLUG_DIR / alternative.format(**{answer: value})).exists()
+        }
+        assert present == set(OPTIONS[answer]) - {"proprietary"}, alternative
+
+
+def test_defaults_drop_only_the_unchosen_alternatives(post):
+    assert post.paths_to_remove(post.ANSWERS) == ["deploy/mariadb", "deploy/nginx"]
 
 
 def test_answers_drop_their_paths(post):
@@ -101,8 +112,8 @@ def test_requirements_carry_pins_hashes_and_markers(post):
 def test_env_gets_fresh_secrets_only_where_the_example_leaves_them_empty(post):
     example = "DJANGO_SECRET_KEY=\nDATABASE_PASSWORD=\nDJANGO_DEBUG=true\nSENTRY_DSN=\n"
 
-    first = post.env_with_secrets(example, post.GENERATED_SECRETS)
-    second = post.env_with_secrets(example, post.GENERATED_SECRETS)
+    first = post.env_with_generated_values(example, post.GENERATED_VALUES)
+    second = post.env_with_generated_values(example, post.GENERATED_VALUES)
 
     values = dict(line.split("=", 1) for line in first.splitlines())
     assert len(values["DJANGO_SECRET_KEY"]) >= 50

@@ -38,3 +38,14 @@ def test_health_is_never_cached(client):
 
 def test_health_rejects_writes(client):
     assert client.post("/health/").status_code == 405
+
+
+def test_health_answers_any_host_and_plain_http(client, settings):
+    # Probes come by IP address, over HTTP; the rest of the site keeps its checks.
+    settings.ALLOWED_HOSTS = ["www.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get("/health/", HTTP_HOST="10.0.0.7:8000")
+
+    assert response.status_code == 200
+    assert client.get("/admin/login/", HTTP_HOST="10.0.0.7:8000").status_code == 400

@@ -1,4 +1,8 @@
-"""/health/: is this process able to serve? Used by container healthchecks and probes."""
+"""/health/: can this process serve? Answered for container healthchecks and probes.
+
+The middleware answers before host validation and the HTTPS redirect: probes arrive
+by IP address over plain HTTP, from inside the network.
+"""
 
 import logging
 
@@ -59,3 +63,17 @@ def health(request):
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
+
+
+class HealthCheckMiddleware:
+    """Serve /health/ first in the middleware chain; pass everything else on."""
+
+    path = "/health/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == self.path:
+            return health(request)
+        return self.get_response(request)

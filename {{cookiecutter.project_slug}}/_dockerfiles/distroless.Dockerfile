@@ -1,0 +1,106 @@
+# Targets: "development" (Debian, dev tools, source bind-mounted) and "production"
+# (distroless: no shell, no package manager, non-root). The builder uses Debian 13's
+# own Python 3.13, the interpreter the distroless image carries, at the same paths, so
+# the virtual environment moves across unchanged.
+ARG BUILDER_IMAGE=debian:trixie-slim
+ARG RUNTIME_IMAGE=gcr.io/distroless/python3-debian13:nonroot
+
+FROM ${BUILDER_IMAGE} AS builder
+# Packages come from the base image's Debian release, which pins their versions.
+# hadolint ignore=DL3008
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    rm -f /etc/apt/apt.conf.d/docker-clean \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates python3.13 python3.13-venv
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+{%- if cookiecutter.package_manager == "uv" %}
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=/usr/bin/python3.13 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv
+RUN --mount=type=cache,target=/root/.cache/pip \
+    python3.13 -m venv /opt/uv \
+    && /opt/uv/bin/pip install uv==0.13.8
+WORKDIR /app
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
+    --mount=type=bind,source=uv.lock,target=uv.lock \
+    /opt/uv/bin/uv sync --locked --no-dev --no-install-project
+{%- else %}
+WORKDIR /app
+RUN --mount=type=cache,target=/root/.cache/pip \
+    --mount=type=bind,source=requirements.txt,target=requirements.txt \
+    python3.13 -m venv /opt/venv \
+    && /opt/venv/bin/pip install --require-hashes -r requirements.txt \
+    && /opt/venv/bin/python -m compileall -q /opt/venv
+{%- endif %}
+
+# Development dependencies on top, for the development target only.
+FROM builder AS builder-dev
+{%- if cookiecutter.package_manager == "uv" %}
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
+    --mount=type=bind,source=uv.lock,target=uv.lock \
+    /opt/uv/bin/uv sync --locked --no-install-project
+{%- else %}
+RUN --mount=type=cache,target=/root/.cache/pip \
+    --mount=type=bind,source=requirements.txt,target=requirements.txt \
+    --mount=type=bind,source=requirements-dev.txt,target=requirements-dev.txt \
+    /opt/venv/bin/pip install --require-hashes -r requirements-dev.txt
+{%- endif %}
+
+# Static files, collected with the production settings (the key is a build-time dummy).
+FROM builder AS static
+COPY . .
+RUN DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
+    DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+    DJANGO_STATIC_ROOT=/app/staticfiles \
+    /opt/venv/bin/python manage.py collectstatic --noinput
+{%- if cookiecutter.database == "sqlite" %} \
+    && mkdir /data
+{%- endif %}
+
+FROM builder-dev AS development
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.local \
+    HOME=/tmp
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --start-interval=1s --retries=3 \
+    CMD ["python", "-m", "{{ cookiecutter.project_slug }}.core.probe"]
+# Numeric, so Kubernetes can verify runAsNonRoot.
+USER 10001:10001
+CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+
+FROM ${RUNTIME_IMAGE} AS production
+COPY --from=builder /opt/venv /opt/venv
+COPY --from=static /app/staticfiles /app/staticfiles
+{%- if cookiecutter.database == "sqlite" %}
+# The SQLite database lives in a volume mounted here; a new volume takes this owner.
+COPY --from=static --chown=65532:65532 /data /data
+{%- endif %}
+# Code owned by root: the application user can read it, not change it.
+COPY . /app
+WORKDIR /app
+ENV PATH=/opt/venv/bin:/usr/bin:/bin \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --start-interval=1s --retries=3 \
+    CMD ["/opt/venv/bin/python", "-m", "{{ cookiecutter.project_slug }}.core.probe"]
+# The distroless user "nonroot"; numeric, so Kubernetes can verify runAsNonRoot.
+USER 65532:65532
+ENTRYPOINT []
+{%- if cookiecutter.web_server == "gunicorn" %}
+CMD ["/opt/venv/bin/gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+{%- elif cookiecutter.web_server == "uvicorn" %}
+CMD ["/opt/venv/bin/uvicorn", "{{ cookiecutter.project_slug }}.asgi:application", "--host", "0.0.0.0", "--port", "8000"]
+{%- else %}
+CMD ["/opt/venv/bin/granian", "--interface", "wsgi", "{{ cookiecutter.project_slug }}.wsgi:application", "--host", "0.0.0.0", "--port", "8000"]
+{%- endif %}

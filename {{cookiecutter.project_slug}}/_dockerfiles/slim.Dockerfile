@@ -1,0 +1,108 @@
+# Targets: "development" (dev tools, source bind-mounted) and "production".
+# The virtual environment is built from the lock alone, in its own layer, so a change
+# to the code rebuilds only the code layer.
+ARG PYTHON_IMAGE=python:{{ cookiecutter.python_version }}-slim-trixie
+
+FROM ${PYTHON_IMAGE} AS builder
+{%- if cookiecutter.database == "mariadb" %}
+# mysqlclient compiles against MariaDB's client library; the compiler stays in this stage.
+# Packages come from the base image's Debian release, which pins their versions.
+# hadolint ignore=DL3008
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    rm -f /etc/apt/apt.conf.d/docker-clean \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev libmariadb-dev pkg-config
+{%- endif %}
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+{%- if cookiecutter.package_manager == "uv" %}
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=/usr/local/bin/python \
+    UV_PROJECT_ENVIRONMENT=/opt/venv
+RUN --mount=type=cache,target=/root/.cache/pip \
+    python -m pip install uv==0.13.8
+WORKDIR /app
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
+    --mount=type=bind,source=uv.lock,target=uv.lock \
+    uv sync --locked --no-dev --no-install-project
+{%- else %}
+WORKDIR /app
+RUN --mount=type=cache,target=/root/.cache/pip \
+    --mount=type=bind,source=requirements.txt,target=requirements.txt \
+    python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --require-hashes -r requirements.txt \
+    && /opt/venv/bin/python -m compileall -q /opt/venv
+{%- endif %}
+
+# Development dependencies on top, for the development target only.
+FROM builder AS builder-dev
+{%- if cookiecutter.package_manager == "uv" %}
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
+    --mount=type=bind,source=uv.lock,target=uv.lock \
+    uv sync --locked --no-install-project
+{%- else %}
+RUN --mount=type=cache,target=/root/.cache/pip \
+    --mount=type=bind,source=requirements.txt,target=requirements.txt \
+    --mount=type=bind,source=requirements-dev.txt,target=requirements-dev.txt \
+    /opt/venv/bin/pip install --require-hashes -r requirements-dev.txt
+{%- endif %}
+
+# Static files, collected with the production settings (the key is a build-time dummy).
+FROM builder AS static
+COPY . .
+RUN DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
+    DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+    DJANGO_STATIC_ROOT=/app/staticfiles \
+    /opt/venv/bin/python manage.py collectstatic --noinput
+
+FROM ${PYTHON_IMAGE} AS runtime
+{%- if cookiecutter.database == "mariadb" %}
+# hadolint ignore=DL3008
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    rm -f /etc/apt/apt.conf.d/docker-clean \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends libmariadb3
+{%- endif %}
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app
+{%- if cookiecutter.database == "sqlite" %}
+# The SQLite database lives in a volume mounted here; a new volume takes this owner.
+RUN mkdir /data && chown app:app /data
+{%- endif %}
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+WORKDIR /app
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --start-interval=1s --retries=3 \
+    CMD ["python", "-m", "{{ cookiecutter.project_slug }}.core.probe"]
+
+FROM runtime AS development
+COPY --from=builder-dev /opt/venv /opt/venv
+ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.local \
+    HOME=/tmp
+# Numeric, so Kubernetes can verify runAsNonRoot.
+USER 10001:10001
+CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
+
+FROM runtime AS production
+COPY --from=builder /opt/venv /opt/venv
+COPY --from=static /app/staticfiles /app/staticfiles
+# Code owned by root: the application user can read it, not change it.
+COPY . .
+ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
+# Numeric, so Kubernetes can verify runAsNonRoot.
+USER 10001:10001
+{%- if cookiecutter.web_server == "gunicorn" %}
+CMD ["gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+{%- elif cookiecutter.web_server == "uvicorn" %}
+CMD ["uvicorn", "{{ cookiecutter.project_slug }}.asgi:application", "--host", "0.0.0.0", "--port", "8000"]
+{%- else %}
+CMD ["granian", "--interface", "wsgi", "{{ cookiecutter.project_slug }}.wsgi:application", "--host", "0.0.0.0", "--port", "8000"]
+{%- endif %}
