@@ -1,7 +1,8 @@
 """Shape the rendered tree to the answers: drop unused variants, lock, add secrets.
 
-Everything the answers decide about files is in VARIANT_PATHS; the functions below
-only apply it. Runs inside the new project directory and needs no network.
+What the answers decide about files is in the tables below (VARIANT_PATHS,
+CHOSEN_FILES, PRODUCTION_SECRETS); the functions only apply them. Runs inside the new
+project directory and needs no network.
 """
 
 import json

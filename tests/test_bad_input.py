@@ -26,6 +26,14 @@ BAD_ANSWERS = [
         {"task_queue": "celery", "cache": "none"},
         "task_queue='celery' is not allowed here: celery needs a broker",
     ),
+    (
+        {"dockerfile": "distroless", "python_version": "3.14"},
+        "python_version='3.14' is not allowed here: the distroless image carries Debian 13's",
+    ),
+    (
+        {"dockerfile": "distroless", "database": "mariadb"},
+        "database='mariadb' is not allowed here: the distroless image lacks MariaDB's",
+    ),
 ]
 
 

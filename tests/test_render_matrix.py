@@ -85,3 +85,18 @@ def test_render(bake, combo):
     assert leaked == []
     if combo["database"] != "sqlite":
         assert len(env["DATABASE_PASSWORD"]) >= 24
+
+    # Production secrets: their own files, their own values, kept out of git and images.
+    secrets_dir = project / ".secrets"
+    expected = {"django_secret_key"}
+    expected |= {"database_password"} if combo["database"] != "sqlite" else set()
+    expected |= {"database_root_password"} if combo["database"] == "mariadb" else set()
+    assert {p.name for p in secrets_dir.iterdir()} == expected
+    assert secrets_dir.stat().st_mode & 0o777 == 0o700
+    production_key = (secrets_dir / "django_secret_key").read_text()
+    assert len(production_key) >= 50 and production_key != secret_key
+    assert not [p for p in files if ".secrets" not in p.parts and production_key in p.read_text()]
+    assert ".secrets/" in (project / ".gitignore").read_text().splitlines()
+    ignored = (project / ".dockerignore").read_text().splitlines()
+    assert {".git", ".env", ".secrets"} <= set(ignored)
+    assert (project / "Dockerfile").exists() and not (project / "_dockerfiles").exists()
