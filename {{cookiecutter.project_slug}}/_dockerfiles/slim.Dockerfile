@@ -1,6 +1,8 @@
 # Targets: "development" (dev tools, source bind-mounted) and "production".
 # The virtual environment is built from the lock alone, in its own layer, so a change
-# to the code rebuilds only the code layer.
+# to the code rebuilds only the code layer. It holds no bytecode (a quarter of its
+# size): Python caches what it imports under /tmp at run time (PYTHONPYCACHEPREFIX),
+# and no translation sources (.po; Django reads only the compiled .mo files).
 ARG PYTHON_IMAGE=python:{{ cookiecutter.python_version }}-slim-trixie
 
 FROM ${PYTHON_IMAGE} AS builder
@@ -17,8 +19,7 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 {%- if cookiecutter.package_manager == "uv" %}
-ENV UV_COMPILE_BYTECODE=1 \
-    UV_LINK_MODE=copy \
+ENV UV_LINK_MODE=copy \
     UV_PYTHON_DOWNLOADS=never \
     UV_PYTHON=/usr/local/bin/python \
     UV_PROJECT_ENVIRONMENT=/opt/venv
@@ -28,14 +29,15 @@ WORKDIR /app
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
     --mount=type=bind,source=uv.lock,target=uv.lock \
-    uv sync --locked --no-dev --no-install-project
+    uv sync --locked --no-dev --no-install-project \
+    && find /opt/venv -name "*.po" -delete
 {%- else %}
 WORKDIR /app
 RUN --mount=type=cache,target=/root/.cache/pip \
     --mount=type=bind,source=requirements.txt,target=requirements.txt \
     python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --require-hashes -r requirements.txt \
-    && /opt/venv/bin/python -m compileall -q /opt/venv
+    && /opt/venv/bin/pip install --no-compile --require-hashes -r requirements.txt \
+    && find /opt/venv -name "*.po" -delete
 {%- endif %}
 
 # Development dependencies on top, for the development target only.
@@ -49,7 +51,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 RUN --mount=type=cache,target=/root/.cache/pip \
     --mount=type=bind,source=requirements.txt,target=requirements.txt \
     --mount=type=bind,source=requirements-dev.txt,target=requirements-dev.txt \
-    /opt/venv/bin/pip install --require-hashes -r requirements-dev.txt
+    /opt/venv/bin/pip install --no-compile --require-hashes -r requirements-dev.txt
 {%- endif %}
 
 # Static files, collected with the production settings (the key is a build-time dummy).
@@ -76,7 +78,7 @@ RUN groupadd --system --gid 10001 app \
 RUN mkdir /data && chown app:app /data
 {%- endif %}
 ENV PATH=/opt/venv/bin:$PATH \
-    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONPYCACHEPREFIX=/tmp/pycache \
     PYTHONUNBUFFERED=1
 WORKDIR /app
 EXPOSE 8000

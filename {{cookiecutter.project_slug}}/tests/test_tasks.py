@@ -37,3 +37,20 @@ def test_the_task_is_registered_and_scheduled():
     assert clear_expired_sessions.name in app.tasks
     schedule = app.conf.beat_schedule["clear-expired-sessions"]
     assert schedule["task"] == clear_expired_sessions.name
+
+
+def test_readiness_files_follow_the_worker_and_beat(tmp_path, monkeypatch):
+    from celery.signals import beat_init, worker_ready, worker_shutdown
+
+    from {{ cookiecutter.project_slug }} import celery as celery_module
+
+    monkeypatch.setattr(celery_module, "WORKER_READY", tmp_path / "worker")
+    monkeypatch.setattr(celery_module, "BEAT_READY", tmp_path / "beat")
+
+    worker_ready.send(sender=None)
+    beat_init.send(sender=None)
+    assert (tmp_path / "worker").exists()
+    assert (tmp_path / "beat").exists()
+
+    worker_shutdown.send(sender=None)
+    assert not (tmp_path / "worker").exists()

@@ -1,6 +1,8 @@
 import os
+from pathlib import Path
 
 from celery import Celery
+from celery.signals import beat_init, worker_ready, worker_shutdown
 
 os.environ.setdefault(
     "DJANGO_SETTINGS_MODULE",
@@ -11,3 +13,24 @@ app = Celery("{{ cookiecutter.project_slug }}")
 # Every CELERY_* Django setting configures the app.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Readiness files for container healthchecks: checking a file costs nothing, where
+# `celery inspect ping` starts a whole client every few seconds.
+READY_DIR = Path(os.environ.get("CELERY_READY_DIR", "/tmp"))
+WORKER_READY = READY_DIR / "celery-worker-ready"
+BEAT_READY = READY_DIR / "celery-beat-ready"
+
+
+@worker_ready.connect
+def mark_worker_ready(**_):
+    WORKER_READY.touch()
+
+
+@worker_shutdown.connect
+def mark_worker_stopped(**_):
+    WORKER_READY.unlink(missing_ok=True)
+
+
+@beat_init.connect
+def mark_beat_ready(**_):
+    BEAT_READY.touch()
