@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 from celery import Celery
@@ -16,7 +17,7 @@ app.autodiscover_tasks()
 
 # Readiness files for container healthchecks: checking a file costs nothing, where
 # `celery inspect ping` starts a whole client every few seconds.
-READY_DIR = Path(os.environ.get("CELERY_READY_DIR", "/tmp"))
+READY_DIR = Path(os.environ.get("CELERY_READY_DIR", tempfile.gettempdir()))
 WORKER_READY = READY_DIR / "celery-worker-ready"
 BEAT_READY = READY_DIR / "celery-beat-ready"
 
