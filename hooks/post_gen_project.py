@@ -31,6 +31,9 @@ VARIANT_PATHS = [
     ("deploy/mariadb",              "database",       {"mariadb"}),
     ("deploy/caddy",                "reverse_proxy",  {"caddy"}),
     ("deploy/nginx",                "reverse_proxy",  {"nginx"}),
+    ("deploy/swarm",                "deploy_swarm",   {True}),
+    ("deploy/k8s",                  "deploy_kubernetes", {True}),
+    ("deploy/k8s/base/celery.yaml", "task_queue",     {"celery"}),
 ]  # fmt: skip
 
 # Files picked by an answer from a folder of alternatives; the folders then go.
@@ -266,6 +269,8 @@ def main() -> int:
     root = Path.cwd()
     for path in paths_to_remove(ANSWERS):
         target = root / path
+        if not target.exists():
+            continue  # inside a folder removed by an earlier row
         shutil.rmtree(target) if target.is_dir() else target.unlink()
 
     for destination, alternative in CHOSEN_FILES:

@@ -103,6 +103,12 @@ FORBIDDEN_COMBINATIONS: list[tuple[str, Callable[[dict], bool], str]] = [
         "the distroless image lacks MariaDB's client library that mysqlclient needs: choose "
         "database=postgresql or sqlite, or dockerfile=slim",
     ),
+    (
+        "database",
+        lambda a: a["deploy_kubernetes"] and a["database"] == "sqlite",
+        "SQLite lives in one pod's volume and Kubernetes runs several web pods: choose "
+        "database=postgresql or mariadb, or deploy_kubernetes=n",
+    ),
 ]
 
 

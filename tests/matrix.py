@@ -36,6 +36,7 @@ def is_valid(answers: dict) -> bool:
         (answers.get("task_queue") == "celery" and answers.get("cache") == "none")
         or (distroless and answers.get("python_version", "3.13") != "3.13")
         or (distroless and answers.get("database") == "mariadb")
+        or (answers.get("deploy_kubernetes") and answers.get("database") == "sqlite")
     )
 
 

@@ -34,6 +34,10 @@ BAD_ANSWERS = [
         {"dockerfile": "distroless", "database": "mariadb"},
         "database='mariadb' is not allowed here: the distroless image lacks MariaDB's",
     ),
+    (
+        {"deploy_kubernetes": "y", "database": "sqlite"},
+        "database='sqlite' is not allowed here: SQLite lives in one pod's volume",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
-"""hadolint and `docker compose config` over the Docker files of every valid combination.
+"""hadolint, `docker compose config` and `docker stack config` over the Docker files of
+every valid combination.
 
 Rendering a whole project takes 0.2 s, too slow for all 10,000-odd combinations; the
 three Docker templates alone render in milliseconds with cookiecutter's own Jinja
@@ -6,6 +7,7 @@ environment. Combinations that render identical files are checked once.
 """
 
 import itertools
+import re
 import shutil
 import subprocess
 
@@ -16,6 +18,7 @@ from matrix import CONTEXT, OPTIONS, TEMPLATE_DIR, is_valid
 
 SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 COMPOSE_FILES = ["compose.yaml", "compose.production.yaml"]
+STACK_FILE = "deploy/swarm/stack.yaml"
 # Every file Compose would read from .env, with placeholder values.
 ENV_FILE = "\n".join(
     [
@@ -37,21 +40,32 @@ def every_valid_combination():
 
 
 def render_docker_files() -> dict[str, dict[str, list[dict]]]:
-    """file name -> rendered text -> the combinations that produce it."""
-    sources = {name: (SLUG_DIR / name).read_text() for name in COMPOSE_FILES}
+    """file name -> rendered text -> the combinations that produce it.
+
+    A template's output depends only on the answers it names, so each template renders
+    once per distinct set of values of those answers.
+    """
+    sources = {name: (SLUG_DIR / name).read_text() for name in [*COMPOSE_FILES, STACK_FILE]}
     sources |= {
         f"{kind}.Dockerfile": (SLUG_DIR / "_dockerfiles" / f"{kind}.Dockerfile").read_text()
         for kind in OPTIONS["dockerfile"]
     }
     env = create_env_with_context({"cookiecutter": CONTEXT})
-    templates = {name: env.from_string(text) for name, text in sources.items()}
-    rendered: dict[str, dict[str, list[dict]]] = {name: {} for name in templates}
-    for combo in every_valid_combination():
-        context = {"cookiecutter": CONTEXT | combo | {"project_slug": "my_django_project"}}
-        for name, template in templates.items():
+    rendered: dict[str, dict[str, list[dict]]] = {name: {} for name in sources}
+    for name, source in sources.items():
+        template = env.from_string(source)
+        named = sorted(set(re.findall(r"cookiecutter\.(\w+)", source)) & set(OPTIONS))
+        by_values: dict[tuple, str] = {}
+        for combo in every_valid_combination():
             if name.endswith(".Dockerfile") and name != f"{combo['dockerfile']}.Dockerfile":
                 continue
-            rendered[name].setdefault(template.render(**context), []).append(combo)
+            if name == STACK_FILE and not combo["deploy_swarm"]:
+                continue
+            key = tuple(combo[k] for k in named)
+            if key not in by_values:
+                context = CONTEXT | combo | {"project_slug": "my_django_project"}
+                by_values[key] = template.render(cookiecutter=context)
+            rendered[name].setdefault(by_values[key], []).append(combo)
     return rendered
 
 
@@ -88,14 +102,19 @@ def test_hadolint_passes_on_every_dockerfile(kind, tmp_path):
     assert not failures, "\n".join(failures[:3])
 
 
-@pytest.mark.parametrize("name", COMPOSE_FILES)
-def test_compose_accepts_every_compose_file(name, tmp_path):
+def docker_cli() -> str:
     docker = shutil.which("docker")
     if not docker or subprocess.run([docker, "compose", "version"], capture_output=True).returncode:
         unavailable(
             "the docker CLI with its compose plugin is not installed"
             " (.ci/docker-engine installs it)"
         )
+    return docker
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_compose_accepts_every_compose_file(name, tmp_path):
+    docker = docker_cli()
     (tmp_path / ".env").write_text(ENV_FILE)
     failures = []
     for text, combos in RENDERED[name].items():
@@ -108,4 +127,20 @@ def test_compose_accepts_every_compose_file(name, tmp_path):
         )
         if result.returncode != 0:
             failures.append(f"{combos[0]}:\n{result.stderr}")
+    assert not failures, "\n".join(failures[:3])
+
+
+def test_docker_stack_accepts_every_stack_file(tmp_path):
+    docker = docker_cli()
+    stack = tmp_path / STACK_FILE
+    stack.parent.mkdir(parents=True)
+    failures = []
+    for text, combos in RENDERED[STACK_FILE].items():
+        stack.write_text(text)
+        result = subprocess.run(
+            [docker, "stack", "config", "-c", stack], cwd=tmp_path, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            failures.append(f"{combos[0]}:\n{result.stderr}")
+    assert RENDERED[STACK_FILE]
     assert not failures, "\n".join(failures[:3])

@@ -47,7 +47,7 @@ def test_every_chosen_file_has_its_alternatives(post):
 
 
 def test_defaults_drop_only_the_unchosen_alternatives(post):
-    assert post.paths_to_remove(post.ANSWERS) == ["deploy/mariadb", "deploy/nginx"]
+    assert post.paths_to_remove(post.ANSWERS) == ["deploy/mariadb", "deploy/nginx", "deploy/k8s"]
 
 
 def test_answers_drop_their_paths(post):

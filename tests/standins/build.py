@@ -26,7 +26,7 @@ HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 # public name -> (folder with the Dockerfile, build arguments)
 STANDINS: dict[str, tuple[str, dict[str, str]]] = {
     "python:3.13-slim-trixie": ("python", {}),
-    "python:3.14-slim-trixie": ("python-sid", {}),
+    "python:3.14-slim-trixie": ("python", {"VERSION": "3.14", "SUITE": "sid"}),
     "gcr.io/distroless/python3-debian13:nonroot": ("distroless", {}),
     "postgres:17": ("postgres", {"PG_MAJOR": "17"}),
     "postgres:18": (
@@ -34,8 +34,8 @@ STANDINS: dict[str, tuple[str, dict[str, str]]] = {
         {"PG_MAJOR": "18", "SUITE": "sid", "PGDATA": "/var/lib/postgresql/18/docker"},
     ),
     "mariadb:11.8": ("mariadb", {}),
-    "redis:8": ("redis", {}),
-    "valkey/valkey:8": ("valkey", {}),
+    "redis:8": ("keyvalue", {"SERVER": "redis"}),
+    "valkey/valkey:8": ("keyvalue", {"SERVER": "valkey"}),
     "caddy:2-alpine": ("caddy", {}),
     "nginx:1.28-alpine": ("nginx", {}),
 }

@@ -2,6 +2,9 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError, connection
+from django.db.migrations.executor import MigrationExecutor
+
+from {{ cookiecutter.project_slug }}.core import health
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +20,16 @@ def test_health_reports_every_dependency_ok(client):
     assert set(body["checks"].values()) == {"ok"}
 
 
-def test_health_answers_503_naming_the_database_when_it_fails(client):
+@pytest.fixture
+def database_down():
     refused = OperationalError("connection refused")
     with mock.patch.object(connection, "ensure_connection", side_effect=refused):
         connection.close()
-        response = client.get("/health/")
+        yield
+
+
+def test_health_answers_503_naming_the_database_when_it_fails(client, database_down):
+    response = client.get("/health/")
 
     assert response.status_code == 503
     body = response.json()
@@ -49,3 +57,29 @@ def test_health_answers_any_host_and_plain_http(client, settings):
 
     assert response.status_code == 200
     assert client.get("/admin/login/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+def test_health_answers_503_while_migrations_are_pending(client, monkeypatch):
+    monkeypatch.setattr(health, "_migrated", set())
+    monkeypatch.setattr(
+        MigrationExecutor, "migration_plan", lambda self, targets: [("users", False)]
+    )
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["migrations"]
+
+
+def test_migrations_are_checked_until_found_applied(client, monkeypatch):
+    monkeypatch.setattr(health, "_migrated", set())
+
+    assert client.get("/health/").json()["checks"]["migrations"] == "ok"
+    assert health._migrated == {"default"}
+
+
+def test_liveness_answers_without_checking_dependencies(client, database_down):
+    response = client.get("/health/?live")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

@@ -14,7 +14,8 @@ def test_sentry_starts_with_a_dsn():
         client = sentry_sdk.get_client()
         assert client.is_active()
         assert client.options["environment"] == "test"
-        assert client.options["send_default_pii"] is False
+        assert client.options["data_collection"]["user_info"] is False
+        assert client.options["data_collection"]["http_bodies"] == []
     finally:
         sentry_sdk.get_client().close()
         sentry_sdk.init()

@@ -8,6 +8,7 @@ import logging
 
 from django.core.cache import caches
 from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,6 +28,26 @@ def check_database(alias: str) -> None:
         cursor.fetchone()
 
 
+# Aliases whose migrations were found applied: the schema only moves forward, so the
+# (costly) check runs until it first passes, then never again in this process.
+_migrated: set[str] = set()
+
+
+def check_migrations(alias: str) -> None:
+    """Unapplied migrations: the schema is older than this code, so do not serve yet.
+
+    During a rolling update the new tasks stay unhealthy, and get no traffic, until
+    the migration job has run.
+    """
+    if alias in _migrated:
+        return
+    executor = MigrationExecutor(connections[alias])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise RuntimeError(f"{len(pending)} migrations not applied yet")
+    _migrated.add(alias)
+
+
 def check_cache(alias: str) -> None:
     cache = caches[alias]
     cache.set("health-check", "ok", timeout=5)
@@ -39,6 +60,7 @@ def dependency_checks() -> dict:
     for alias in connections:
         name = "database" if alias == "default" else f"database:{alias}"
         checks[name] = (check_database, alias)
+    checks["migrations"] = (check_migrations, "default")
     for alias in caches:
         if caches.settings[alias]["BACKEND"] not in LOCAL_CACHE_BACKENDS:
             name = "cache" if alias == "default" else f"cache:{alias}"
@@ -49,8 +71,14 @@ def dependency_checks() -> dict:
 @never_cache
 @require_GET
 def health(request):
+    # ?live: the process answers; dependencies are not checked. For liveness probes,
+    # which restart the container: a database outage must not restart every web pod.
+    if "live" in request.GET:
+        return JsonResponse({"status": "ok"})
     results = {}
     for name, (check, alias) in dependency_checks().items():
+        if name == "migrations" and results.get("database") != "ok":
+            continue  # meaningless without the database, which already reports
         try:
             check(alias)
         except Exception as error:

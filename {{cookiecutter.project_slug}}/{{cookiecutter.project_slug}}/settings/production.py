@@ -25,6 +25,21 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+# Email goes out over SMTP; the password may come from a file (Docker secret).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("DJANGO_EMAIL_HOST", default="localhost"),
+            "port": env_int("DJANGO_EMAIL_PORT", default=587),
+            "username": env("DJANGO_EMAIL_USER", default=""),
+            "password": env("DJANGO_EMAIL_PASSWORD", default=""),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+            "timeout": 10,
+        },
+    },
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,11 +1,15 @@
-"""Settings for the test suite: the configured database and cache, fast hashing."""
+"""Settings for the test suite: the configured database and cache, fast hashing.
+
+The test runner swaps every mailer for the in-memory one by itself.
+"""
 
 from .base import *  # noqa: F403
 
 SECRET_KEY = "django-insecure-test-only"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No collectstatic before tests: WhiteNoise looks files up on request instead.
+WHITENOISE_AUTOREFRESH = True
 {%- if cookiecutter.task_queue == "celery" %}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
