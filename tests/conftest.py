@@ -1,15 +1,20 @@
-import importlib.util
+import fcntl
 import os
+import shutil
 import socket
+import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
-from cookiecutter.utils import create_env_with_context
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from matrix import CONTEXT, DEFAULTS, TEMPLATE_DIR  # noqa: E402
+import matrix  # noqa: E402
+from matrix import CONTEXT  # noqa: E402
+from standins.build import ensure  # noqa: E402
 
 # Tools installed beside the interpreter running the tests (the template's .venv).
 BIN = Path(sys.executable).parent
@@ -46,19 +51,39 @@ def bake(cookies):
     return _bake
 
 
-def load_hook(name: str, tmp_path: Path, **answers):
-    """Render hooks/NAME.py the way cookiecutter does and import it as a module."""
+def load_hook(name: str, **answers):
+    """The hook rendered as cookiecutter renders it, imported as a module."""
     check_keys(answers)
-    context = {"cookiecutter": {**CONTEXT, **DEFAULTS, **answers}}
-    context["cookiecutter"]["project_slug"] = answers.get("project_slug", "my_django_project")
-    env = create_env_with_context(context)
-    source = env.from_string((TEMPLATE_DIR / "hooks" / f"{name}.py").read_text())
-    path = tmp_path / f"{name}.py"
-    path.write_text(source.render(**context))
-    spec = importlib.util.spec_from_file_location(f"{name}_{id(path)}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return matrix.load_hook(name, answers)
+
+
+# --- Docker ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def engine():
+    docker = shutil.which("docker")
+    if not docker or subprocess.run([docker, "info"], capture_output=True).returncode:
+        unavailable("no Docker engine answers (.ci/docker-engine starts one)")
+    with Path("/tmp/django-docker-template-standins.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time across test workers
+        ensure()
+    return docker
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, host: str | None = None, timeout: float = 5):
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -6,7 +6,10 @@ without touching this file.
 
 import itertools
 import json
+import types
 from pathlib import Path
+
+from cookiecutter.utils import create_env_with_context
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
@@ -29,15 +32,26 @@ OPTIONS: dict[str, list] = {
 DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
 
 
+def load_hook(name: str, answers: dict) -> types.ModuleType:
+    """Render hooks/NAME.py the way cookiecutter does and import it as a module."""
+    answers = {**CONTEXT, **DEFAULTS, "project_slug": "my_django_project", **answers}
+    context = {"cookiecutter": answers}
+    path = TEMPLATE_DIR / "hooks" / f"{name}.py"
+    source = create_env_with_context(context).from_string(path.read_text()).render(**context)
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    exec(compile(source, str(path), "exec"), module.__dict__)
+    return module
+
+
+# The pre-generation hook's own table decides which combinations are valid.
+FORBIDDEN_COMBINATIONS = load_hook("pre_gen_project", {}).FORBIDDEN_COMBINATIONS
+
+
 def is_valid(answers: dict) -> bool:
-    """Mirror of the pre-generation hook's forbidden combinations."""
-    distroless = answers.get("dockerfile") == "distroless"
-    return not (
-        (answers.get("task_queue") == "celery" and answers.get("cache") == "none")
-        or (distroless and answers.get("python_version", "3.13") != "3.13")
-        or (distroless and answers.get("database") == "mariadb")
-        or (answers.get("deploy_kubernetes") and answers.get("database") == "sqlite")
-    )
+    """Would the pre-generation hook accept these answers (the rest at their defaults)?"""
+    combo = DEFAULTS | answers
+    return not any(forbidden(combo) for _, forbidden, _ in FORBIDDEN_COMBINATIONS)
 
 
 def pairwise(options: dict[str, list], valid=is_valid) -> list[dict]:

@@ -4,7 +4,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import BIN, TEMPLATE_DIR, check_keys
+from conftest import BIN, check_keys
+from matrix import TEMPLATE_DIR
 
 BAD_ANSWERS = [
     # (answers, the message's start)

@@ -5,23 +5,17 @@ PostgreSQL + Redis + Celery + Caddy and SQLite without a cache. Base images are 
 stand-ins (tests/standins), tagged with the public names the project uses.
 """
 
-import fcntl
 import gzip
 import json
 import os
-import shutil
-import socket
 import subprocess
 import tarfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import unavailable
+from conftest import free_port, get
 from matrix import DEFAULTS, combo_id
-from standins.build import ensure
 
 pytestmark = pytest.mark.docker
 
@@ -60,32 +54,6 @@ VARIANTS = [
 DOMAIN = "example.com"
 # The development containers run as this (non-root) user, as a developer's would.
 HOST_UID = 4242
-
-
-@pytest.fixture(scope="session")
-def engine():
-    docker = shutil.which("docker")
-    if not docker or subprocess.run([docker, "info"], capture_output=True).returncode:
-        unavailable("no Docker engine answers (.ci/docker-engine starts one)")
-    with Path("/tmp/django-docker-template-standins.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time across test workers
-        ensure()
-    return docker
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str, host: str | None = None, timeout: float = 5):
-    request = urllib.request.Request(url, headers={"Host": host} if host else {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
 
 
 def wait_for_status(url, status, host=None, seconds=60):

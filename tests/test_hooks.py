@@ -3,8 +3,8 @@
 import tomllib
 
 import pytest
-from conftest import TEMPLATE_DIR, load_hook
-from matrix import OPTIONS
+from conftest import load_hook
+from matrix import OPTIONS, TEMPLATE_DIR
 
 SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 SUPERSET = (SLUG_DIR / "_locks" / "uv.lock").read_text()
@@ -12,18 +12,18 @@ HOSTILE = 'O\'Brien "the" \\ hacker """ \\'
 
 
 @pytest.fixture
-def post(tmp_path):
-    return load_hook("post_gen_project", tmp_path)
+def post():
+    return load_hook("post_gen_project")
 
 
 @pytest.fixture
-def pre(tmp_path):
-    return load_hook("pre_gen_project", tmp_path)
+def pre():
+    return load_hook("pre_gen_project")
 
 
-def test_answers_with_quotes_and_backslashes_reach_both_hooks_intact(tmp_path):
+def test_answers_with_quotes_and_backslashes_reach_both_hooks_intact():
     for hook in ("pre_gen_project", "post_gen_project"):
-        module = load_hook(hook, tmp_path, author_name=HOSTILE, description=HOSTILE + "\nline 2")
+        module = load_hook(hook, author_name=HOSTILE, description=HOSTILE + "\nline 2")
         assert module.ANSWERS["author_name"] == HOSTILE
         assert module.ANSWERS["description"] == HOSTILE + "\nline 2"
 

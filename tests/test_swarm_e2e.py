@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import free_port, get
 from matrix import DEFAULTS
-from test_docker_e2e import engine, free_port, get  # noqa: F401  (engine: a fixture)
 
 pytestmark = pytest.mark.docker
 
@@ -77,7 +77,7 @@ def wait_for(predicate, seconds: float, what: str):
 
 
 @pytest.fixture
-def swarm(engine):  # noqa: F811
+def swarm(engine):
     if sh("docker", "info", "--format", "{{.Swarm.LocalNodeState}}") != "active":
         sh("docker", "swarm", "init", "--advertise-addr", "127.0.0.1")
     node = sh("docker", "info", "--format", "{{.Swarm.NodeID}}")
