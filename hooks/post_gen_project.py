@@ -34,6 +34,9 @@ VARIANT_PATHS = [
     ("deploy/swarm",                "deploy_swarm",   {True}),
     ("deploy/k8s",                  "deploy_kubernetes", {True}),
     ("deploy/k8s/base/celery.yaml", "task_queue",     {"celery"}),
+    (".github",                     "ci_provider",    {"github"}),
+    (".gitlab-ci.yml",              "ci_provider",    {"gitlab"}),
+    ("renovate.json",               "ci_provider",    {"gitlab"}),
 ]  # fmt: skip
 
 # Files picked by an answer from a folder of alternatives; the folders then go.

@@ -27,6 +27,12 @@ EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9
 DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # PEP 440 public versions in their normalised spelling, as uv and pip write them back.
 NUMBER = r"(0|[1-9][0-9]*)"
+# Registries the pipelines push to (their host names: __registry_host in cookiecutter.json).
+REGISTRIES = ("ghcr", "dockerhub", "gitlab")
+# Path components of an image name, as the OCI distribution spec spells them.
+COMPONENT = r"[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*"
+NAMESPACE = re.compile(rf"^{COMPONENT}(/{COMPONENT})*$")
+DOCKER_HUB_NAMESPACE = re.compile(r"^[a-z0-9]{4,30}$")
 VERSION = re.compile(
     rf"^{NUMBER}(\.{NUMBER})*((a|b|rc){NUMBER})?(\.post{NUMBER})?(\.dev{NUMBER})?$"
 )
@@ -82,6 +88,12 @@ FIELD_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
     ),
     "version": (lambda v: bool(VERSION.match(v)), "a PEP 440 version such as 0.1.0 or 1.0rc1"),
     "timezone": (valid_timezone, "an IANA time zone name such as UTC or Europe/Paris"),
+    "container_registry": (lambda v: v in REGISTRIES, "one of " + ", ".join(REGISTRIES)),
+    "registry_namespace": (
+        lambda v: len(v) <= 200 and bool(NAMESPACE.match(v)),
+        "a lowercase user or organisation name such as jane-doe (letters and digits, "
+        "with . _ or - between them; GitLab subgroups as group/subgroup)",
+    ),
 }
 
 # (field the message names, predicate that is True for a forbidden combination, why)
@@ -109,7 +121,20 @@ FORBIDDEN_COMBINATIONS: list[tuple[str, Callable[[dict], bool], str]] = [
         "SQLite lives in one pod's volume and Kubernetes runs several web pods: choose "
         "database=postgresql or mariadb, or deploy_kubernetes=n",
     ),
+    (
+        "registry_namespace",
+        lambda a: not valid_namespace_for_registry(a),
+        "Docker Hub namespaces are 4 to 30 lowercase letters and digits, and only GitLab "
+        "has nested namespaces (group/subgroup)",
+    ),
 ]
+
+
+def valid_namespace_for_registry(answers: dict) -> bool:
+    namespace, registry = answers["registry_namespace"], answers["container_registry"]
+    if registry == "dockerhub":
+        return bool(DOCKER_HUB_NAMESPACE.match(namespace))
+    return registry == "gitlab" or "/" not in namespace
 
 
 def problems(answers: dict) -> list[str]:

@@ -49,6 +49,8 @@ def main() -> int:
     runtime, dev = template_pins()
     with tempfile.TemporaryDirectory() as work:
         Path(work, "pyproject.toml").write_text(superset_pyproject(runtime, dev))
+        # Start from the current lock, so versions that still fit stay where they are.
+        Path(work, "uv.lock").write_text(SUPERSET_LOCK.read_text())
         subprocess.run(["uv", "lock", "--directory", work], check=True)
         SUPERSET_LOCK.write_text(Path(work, "uv.lock").read_text())
     print(f"locked {len(runtime)} runtime and {len(dev)} dev pins into {SUPERSET_LOCK}")

@@ -65,9 +65,25 @@ def engine():
     docker = shutil.which("docker")
     if not docker or subprocess.run([docker, "info"], capture_output=True).returncode:
         unavailable("no Docker engine answers (.ci/docker-engine starts one)")
+    if os.environ.get("BASE_IMAGES") == "registry":
+        return docker  # the real base images, pulled (the template's GitHub workflow)
     with Path("/tmp/django-docker-template-standins.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time across test workers
         ensure()
+    return docker
+
+
+def docker_cli() -> str:
+    """The docker CLI with its Compose and buildx plugins (no engine needed)."""
+    docker = shutil.which("docker")
+    if not docker or any(
+        subprocess.run([docker, plugin, "version"], capture_output=True).returncode
+        for plugin in ("compose", "buildx")
+    ):
+        unavailable(
+            "the docker CLI with its compose and buildx plugins is not installed"
+            " (.ci/docker-engine installs them)"
+        )
     return docker
 
 

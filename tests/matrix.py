@@ -1,7 +1,8 @@
 """The template's option space: which combinations are valid, and a pairwise cover.
 
-The choices come from cookiecutter.json itself, so a new option or value is covered
-without touching this file.
+The choices come from cookiecutter.json itself (and, for the one free-text answer with
+a fixed set of values, from the pre-generation hook), so a new option or value is
+covered without touching this file.
 """
 
 import itertools
@@ -29,12 +30,14 @@ OPTIONS: dict[str, list] = {
     for key, value in CONTEXT.items()
     if not key.startswith("_") and _choices(value) is not None
 }
-DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
+# Free-text answers held fixed across the matrix.
+FIXED = {"project_slug": "my_django_project", "registry_namespace": "acme"}
 
 
 def load_hook(name: str, answers: dict) -> types.ModuleType:
     """Render hooks/NAME.py the way cookiecutter does and import it as a module."""
-    answers = {**CONTEXT, **DEFAULTS, "project_slug": "my_django_project", **answers}
+    defaults = {key: values[0] for key, values in OPTIONS.items()}
+    answers = {**CONTEXT, **defaults, **FIXED, **answers}
     context = {"cookiecutter": answers}
     path = TEMPLATE_DIR / "hooks" / f"{name}.py"
     source = create_env_with_context(context).from_string(path.read_text()).render(**context)
@@ -44,14 +47,27 @@ def load_hook(name: str, answers: dict) -> types.ModuleType:
     return module
 
 
+_PRE_HOOK = load_hook("pre_gen_project", {"container_registry": "ghcr"})
+# A free-text answer whose allowed values the hook lists; its default (ghcr with
+# GitHub) comes first.
+OPTIONS["container_registry"] = list(_PRE_HOOK.REGISTRIES)
+DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
 # The pre-generation hook's own table decides which combinations are valid.
-FORBIDDEN_COMBINATIONS = load_hook("pre_gen_project", {}).FORBIDDEN_COMBINATIONS
+FORBIDDEN_COMBINATIONS = _PRE_HOOK.FORBIDDEN_COMBINATIONS
 
 
 def is_valid(answers: dict) -> bool:
     """Would the pre-generation hook accept these answers (the rest at their defaults)?"""
-    combo = DEFAULTS | answers
+    combo = FIXED | DEFAULTS | answers
     return not any(forbidden(combo) for _, forbidden, _ in FORBIDDEN_COMBINATIONS)
+
+
+def every_valid_combination():
+    names = list(OPTIONS)
+    for values in itertools.product(*OPTIONS.values()):
+        combo = dict(zip(names, values, strict=True))
+        if is_valid(combo):
+            yield combo
 
 
 def pairwise(options: dict[str, list], valid=is_valid) -> list[dict]:

@@ -1,11 +1,14 @@
 """Free-text answers land intact in every file, and recorded answers re-render the project."""
 
 import json
+import re
 import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 from conftest import BIN
+from matrix import OPTIONS, TEMPLATE_DIR
 
 HOSTILE = {
     "project_name": 'Bob\'s "Quoted" \\ App',
@@ -60,3 +63,49 @@ def test_recorded_answers_re_render_the_same_project(cookies, tmp_path):
         }
 
     assert tree(Path(first.project_path)) == tree(Path(second.project_path))
+
+
+@pytest.mark.parametrize(
+    ("answers", "registry", "image"),
+    [
+        ({}, "ghcr", "ghcr.io/jane-doe/my-django-project"),
+        ({"ci_provider": "gitlab"}, "gitlab", "registry.gitlab.com/jane-doe/my-django-project"),
+        ({"ci_provider": "none"}, "ghcr", "ghcr.io/jane-doe/my-django-project"),
+        (
+            {"container_registry": "dockerhub", "author_name": "Zoë O'Brien"},
+            "dockerhub",
+            "docker.io/zoeobrien/my-django-project",
+        ),
+        (
+            {"ci_provider": "github", "container_registry": "gitlab",
+             "registry_namespace": "acme/web"},
+            "gitlab",
+            "registry.gitlab.com/acme/web/my-django-project",
+        ),
+    ],
+)  # fmt: skip
+def test_registry_and_image_follow_the_answers(bake, answers, registry, image):
+    result = bake(**answers)
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    recorded = json.loads((project / ".cookiecutter.json").read_text())
+    assert recorded["container_registry"] == registry
+    bake_file = (project / "docker-bake.hcl").read_text()
+    assert f'default = "{image}"' in bake_file
+    assert f"IMAGE={image}\n" in (project / ".env.example").read_text()
+    pipelines = {
+        "github": project / ".github/workflows/ci.yml",
+        "gitlab": project / ".gitlab-ci.yml",
+    }
+    provider = answers.get("ci_provider", "github")
+    for name, path in pipelines.items():
+        assert path.exists() == (name == provider)
+    if provider != "none":
+        assert f"IMAGE: {image}\n" in pipelines[provider].read_text()
+    assert (project / "renovate.json").exists() == (provider == "gitlab")
+
+
+def test_every_registry_has_a_host():
+    context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+    hosts = re.search(r"\{('ghcr'.+?)\}\.get", context["__registry_host"])[1]
+    assert re.findall(r"'(\w+)': '", hosts) == list(OPTIONS["container_registry"])

@@ -39,6 +39,23 @@ BAD_ANSWERS = [
         {"deploy_kubernetes": "y", "database": "sqlite"},
         "database='sqlite' is not allowed here: SQLite lives in one pod's volume",
     ),
+    (
+        {"container_registry": "quay"},
+        "container_registry='quay' is not allowed: expected one of ghcr, dockerhub, gitlab",
+    ),
+    (
+        {"registry_namespace": "Acme Corp"},
+        "registry_namespace='Acme Corp' is not allowed: expected a lowercase user",
+    ),
+    (
+        {"container_registry": "dockerhub", "registry_namespace": "jane-doe"},
+        "registry_namespace='jane-doe' is not allowed here: Docker Hub namespaces are 4 to 30",
+    ),
+    (
+        {"container_registry": "ghcr", "registry_namespace": "acme/web"},
+        "registry_namespace='acme/web' is not allowed here: Docker Hub namespaces are 4 to 30 "
+        "lowercase letters and digits, and only GitLab has nested",
+    ),
 ]
 
 

@@ -7,11 +7,13 @@ Python 3.13; the Python 3.14 runtime is exercised by the container tests.
 """
 
 import os
+import re
 import subprocess
 import zlib
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import BIN, reachable, unavailable
 from matrix import DEFAULTS, OPTIONS, combo_id, pairwise
 
@@ -27,6 +29,7 @@ SUITE_OPTIONS = {
         "package_manager",
         "use_drf",
         "use_sentry",
+        "ci_provider",
     )
 }
 SUITES = [DEFAULTS | combo for combo in pairwise(SUITE_OPTIONS)]
@@ -125,6 +128,23 @@ def create_database(database: str, name: str) -> None:
         )  # fmt: skip
 
 
+# Pipeline commands that set up the job; install() does the same here.
+SETUP_COMMAND = re.compile(r"apt-get|pip install|uv sync")
+
+
+def pipeline_check_commands(project: Path, provider: str) -> list[tuple[str, dict]]:
+    """The commands of the CI pipeline's check job after its set-up, each with the
+    variables its step sets."""
+    if provider == "github":
+        workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+        steps = workflow["jobs"]["check"]["steps"]
+        commands = [(step["run"], step.get("env", {})) for step in steps if "run" in step]
+    else:
+        script = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["check"]["script"]
+        commands = [(command, {}) for command in script]
+    return [(command, env) for command, env in commands if not SETUP_COMMAND.search(command)]
+
+
 @pytest.mark.parametrize("combo", SUITES, ids=combo_id)
 def test_generated_project_passes_its_own_checks(bake, combo, tmp_path):
     env = service_env(combo, tmp_path)
@@ -138,6 +158,15 @@ def test_generated_project_passes_its_own_checks(bake, combo, tmp_path):
 
     output = run([bin_dir / "pytest", "-q", "-p", "no:cacheprovider"], project, env)
     assert " passed" in output and "failed" not in output and "error" not in output
+
+    if combo["ci_provider"] != "none":
+        # The pipeline's own lint, test and deploy-check commands, against the servers
+        # here instead of its service containers.
+        commands = pipeline_check_commands(project, combo["ci_provider"])
+        assert len(commands) == 6, commands
+        for command, step_env in commands:
+            path = {"PATH": f"{BIN}:{env['PATH']}"}
+            run(["bash", "-ec", command], project, env | step_env | path)
 
     run([python, "manage.py", "check", "--fail-level", "WARNING"], project, env)
     run([python, "manage.py", "makemigrations", "--check", "--dry-run"], project, env)

@@ -47,7 +47,13 @@ def test_every_chosen_file_has_its_alternatives(post):
 
 
 def test_defaults_drop_only_the_unchosen_alternatives(post):
-    assert post.paths_to_remove(post.ANSWERS) == ["deploy/mariadb", "deploy/nginx", "deploy/k8s"]
+    assert post.paths_to_remove(post.ANSWERS) == [
+        "deploy/mariadb",
+        "deploy/nginx",
+        "deploy/k8s",
+        ".gitlab-ci.yml",
+        "renovate.json",
+    ]
 
 
 def test_answers_drop_their_paths(post):

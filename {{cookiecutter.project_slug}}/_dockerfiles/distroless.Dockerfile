@@ -97,6 +97,13 @@ ENV PATH=/opt/venv/bin:/usr/bin:/bin \
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --start-interval=1s --retries=3 \
     CMD ["/opt/venv/bin/python", "-m", "{{ cookiecutter.project_slug }}.core.probe"]
+# The commit the image was built from (docker-bake.hcl passes it); last, so a new
+# commit rebuilds nothing above.
+ARG REVISION=unknown
+LABEL org.opencontainers.image.revision=$REVISION
+{%- if cookiecutter.use_sentry %}
+ENV SENTRY_RELEASE=$REVISION
+{%- endif %}
 # The distroless user "nonroot"; numeric, so Kubernetes can verify runAsNonRoot.
 USER 65532:65532
 ENTRYPOINT []

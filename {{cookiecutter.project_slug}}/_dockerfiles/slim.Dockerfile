@@ -99,6 +99,13 @@ COPY --from=static /app/staticfiles /app/staticfiles
 # Code owned by root: the application user can read it, not change it.
 COPY . .
 ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
+# The commit the image was built from (docker-bake.hcl passes it); last, so a new
+# commit rebuilds nothing above.
+ARG REVISION=unknown
+LABEL org.opencontainers.image.revision=$REVISION
+{%- if cookiecutter.use_sentry %}
+ENV SENTRY_RELEASE=$REVISION
+{%- endif %}
 # Numeric, so Kubernetes can verify runAsNonRoot.
 USER 10001:10001
 {%- if cookiecutter.web_server == "gunicorn" %}
