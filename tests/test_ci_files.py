@@ -117,9 +117,13 @@ def dockerfile_offers(text: str) -> tuple[set[str], set[str]]:
     return stages, args
 
 
-def github_bake_step(workflow: dict) -> dict:
-    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
-    (step,) = [s for s in steps if s.get("uses", "").startswith("docker/bake-action@")]
+def all_steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def step_using(workflow: dict, action: str) -> dict:
+    """The one step of the workflow that uses ACTION (owner/name, any version)."""
+    (step,) = [s for s in all_steps(workflow) if s.get("uses", "").startswith(f"{action}@")]
     return step
 
 
@@ -158,7 +162,7 @@ def test_pipelines_build_what_the_bake_file_defines():
         targets = bake_definition(docker, bake)["target"]
         variables = set(re.findall(r'^variable "(\w+)"', bake, re.MULTILINE))
         workflow = yaml.safe_load(text)
-        step = github_bake_step(workflow)
+        step = step_using(workflow, "docker/bake-action")
         assert step["with"]["targets"] in targets
         assert "./docker-bake.hcl" in step["with"]["files"].split()
         assert {"IMAGE", "REVISION"} <= variables
@@ -225,8 +229,7 @@ def test_gitlab_tags_the_image(env, tags):
 
 def test_github_tags_the_image_latest_only_from_the_default_branch():
     for text in RENDERED[WORKFLOW]:
-        steps = [s for job in yaml.safe_load(text)["jobs"].values() for s in job["steps"]]
-        (meta,) = [s for s in steps if s.get("uses", "").startswith("docker/metadata-action@")]
+        meta = step_using(yaml.safe_load(text), "docker/metadata-action")
         rules = meta["with"]["tags"].split()
         assert meta["with"]["flavor"] == "latest=false"  # no implicit latest on tags
         assert "type=raw,value=latest,enable={{is_default_branch}}" in rules
@@ -245,10 +248,10 @@ def test_github_workflow_has_least_privilege_and_secret_credentials():
         expected = {"contents": "read"} | ({"packages": "write"} if registry == "ghcr" else {})
         assert image["permissions"] == expected
         assert workflow["jobs"]["check"]["permissions"] == {"contents": "read"}
-        (login,) = [s for s in image["steps"] if s.get("uses", "").startswith("docker/login")]
+        login = step_using(workflow, "docker/login-action")
         assert login["with"]["password"].startswith("${{ secrets.")
         assert login["if"] == "github.event_name != 'pull_request'"
-        for step in [s for job in workflow["jobs"].values() for s in job["steps"]]:
+        for step in all_steps(workflow):
             if "uses" in step:
                 assert re.search(r"@v\d+(\.\d+\.\d+)?$", step["uses"]), step["uses"]
 
