@@ -7,12 +7,15 @@ covered without touching this file.
 
 import itertools
 import json
+import sys
 import types
 from pathlib import Path
 
 from cookiecutter.utils import create_env_with_context
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+# cookiecutter imports the template's Jinja extension (local_extensions.py) from here.
+sys.path.insert(0, str(TEMPLATE_DIR))
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 
 
@@ -34,10 +37,29 @@ OPTIONS: dict[str, list] = {
 FIXED = {"project_slug": "my_django_project", "registry_namespace": "acme"}
 
 
+_ENV = create_env_with_context({"cookiecutter": CONTEXT})
+# Derived private answers (__app_name, __image, ...), in cookiecutter.json's order; the
+# last one, the check of the answers, runs in the hooks' tests themselves.
+_DERIVED = {
+    name: _ENV.from_string(raw)
+    for name, raw in CONTEXT.items()
+    if name.startswith("__") and isinstance(raw, str) and name != "__answers_checked"
+}
+
+
+def with_derived(answers: dict) -> dict:
+    """The answers with the derived ones rendered, as cookiecutter hands them over."""
+    answers = dict(answers)
+    for name, template in _DERIVED.items():
+        if name not in answers or answers[name] == CONTEXT[name]:
+            answers[name] = template.render(cookiecutter=answers)
+    return answers
+
+
 def load_hook(name: str, answers: dict) -> types.ModuleType:
     """Render hooks/NAME.py the way cookiecutter does and import it as a module."""
     defaults = {key: values[0] for key, values in OPTIONS.items()}
-    answers = {**CONTEXT, **defaults, **FIXED, **answers}
+    answers = with_derived({**CONTEXT, **defaults, **FIXED, **answers})
     context = {"cookiecutter": answers}
     path = TEMPLATE_DIR / "hooks" / f"{name}.py"
     source = create_env_with_context(context).from_string(path.read_text()).render(**context)
@@ -52,13 +74,16 @@ _PRE_HOOK = load_hook("pre_gen_project", {"container_registry": "ghcr"})
 # GitHub) comes first.
 OPTIONS["container_registry"] = list(_PRE_HOOK.REGISTRIES)
 DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
+# Free-text answers at their defaults, which some forbidden combinations read.
+_FREE_TEXT = {k: v for k, v in CONTEXT.items() if k not in OPTIONS and not k.startswith("_")}
+_FREE_TEXT |= FIXED
 # The pre-generation hook's own table decides which combinations are valid.
 FORBIDDEN_COMBINATIONS = _PRE_HOOK.FORBIDDEN_COMBINATIONS
 
 
 def is_valid(answers: dict) -> bool:
     """Would the pre-generation hook accept these answers (the rest at their defaults)?"""
-    combo = FIXED | DEFAULTS | answers
+    combo = _FREE_TEXT | DEFAULTS | answers
     return not any(forbidden(combo) for _, forbidden, _ in FORBIDDEN_COMBINATIONS)
 
 

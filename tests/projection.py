@@ -10,7 +10,7 @@ import itertools
 import re
 
 from cookiecutter.utils import create_env_with_context
-from matrix import CONTEXT, DEFAULTS, FIXED, OPTIONS, TEMPLATE_DIR, is_valid
+from matrix import CONTEXT, DEFAULTS, FIXED, OPTIONS, TEMPLATE_DIR, is_valid, with_derived
 
 SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 NAMED = re.compile(r"cookiecutter\.(\w+)")
@@ -30,20 +30,11 @@ def options_named(text: str) -> list[str]:
 
 
 _ENV = create_env_with_context({"cookiecutter": CONTEXT})
-# Derived private variables (__app_name, __image, ...), in cookiecutter.json's order.
-_DERIVED = {
-    name: _ENV.from_string(raw)
-    for name, raw in CONTEXT.items()
-    if name.startswith("__") and isinstance(raw, str)
-}
 
 
 def answers_for(values: dict) -> dict:
     """The context cookiecutter would render files with, for these values."""
-    answers = CONTEXT | FIXED | DEFAULTS | values
-    for name, template in _DERIVED.items():
-        answers[name] = template.render(cookiecutter=answers)
-    return answers
+    return with_derived(CONTEXT | FIXED | DEFAULTS | values)
 
 
 def completable(values: dict) -> bool:

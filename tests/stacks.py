@@ -44,5 +44,5 @@ class Stack:
             pytest.fail(f"compose {args} failed:\n{output}\n{logs[-6000:]}")
         return result
 
-    def python(self, code: str, service="web"):
-        return self("exec", "-T", service, "python", "-c", code).stdout.strip()
+    def python(self, code: str, service="web", check=True):
+        return self("exec", "-T", service, "python", "-c", code, check=check).stdout.strip()

@@ -5,18 +5,20 @@ PostgreSQL + Redis + Celery + Caddy and SQLite without a cache. Base images are 
 stand-ins (tests/standins), tagged with the public names the project uses.
 """
 
+import base64
 import gzip
 import json
 import os
 import subprocess
 import tarfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import free_port, get
 from matrix import DEFAULTS, combo_id
-from stacks import Stack, wait_for_status
+from stacks import Stack
 
 pytestmark = pytest.mark.docker
 
@@ -132,6 +134,87 @@ def development(docker, project, name, combo, env):
     dev("down", "-v")
 
 
+# The smallest valid PNG, and the user who uploads it.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+PASSWORD = "correct horse battery"
+
+
+def upload(prod, base: str, combo: dict) -> str:
+    """An avatar, uploaded as its user would (PATCH /api/me/), or saved through the
+    storage where the project has no API; returns its URL."""
+    prod.python(
+        "import django; django.setup(); from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user('ada', password='{PASSWORD}')"
+    )
+    if not combo["use_drf"]:
+        return prod.python(
+            "import django; django.setup(); from django.contrib.auth import get_user_model; "
+            "from django.core.files.base import ContentFile; "
+            "user = get_user_model().objects.get(username='ada'); "
+            f"user.avatar.save('ada.png', ContentFile({PNG!r})); print(user.avatar.url)"
+        )
+    boundary = "----upload-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="avatar"; '
+            f'filename="ada.png"\r\nContent-Type: image/png\r\n\r\n'
+        ).encode()
+        + PNG
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    credentials = base64.b64encode(f"ada:{PASSWORD}".encode()).decode()
+    request = urllib.request.Request(f"{base}/api/me/", data=body, method="PATCH", headers={
+        "Host": DOMAIN, "Authorization": f"Basic {credentials}",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    })  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["avatar"]
+
+
+def served(base: str, url: str, seconds: float = 60) -> None:
+    """The uploaded file comes back whole, marked as data (never run as a page)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            status, body, headers = get(f"{base}{url}", host=DOMAIN)
+        except OSError as error:
+            status, body, headers = repr(error), b"", {}
+        if status == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert status == 200 and body == PNG, (status, body[:200])
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in headers["Content-Security-Policy"]
+
+
+def inner_health(prod) -> tuple[int, bytes]:
+    """/health/ as a probe inside the network asks it: from the web container itself."""
+    out = prod.python(
+        "import urllib.request, urllib.error\n"
+        "try:\n"
+        "    r = urllib.request.urlopen('http://127.0.0.1:8000/health/', timeout=5)\n"
+        "    print(r.status, r.read().decode())\n"
+        "except urllib.error.HTTPError as e:\n"
+        "    print(e.code, e.read().decode())\n",
+        check=False,
+    )
+    status, _, body = out.partition(" ")
+    return (int(status) if status.isdigit() else 0), body.encode()
+
+
+def wait_for(probe, status: int, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = probe()
+        if result[0] == status:
+            return result
+        time.sleep(1)
+    pytest.fail(f"no {status} within {seconds} s; last: {result}")
+
+
 def production(docker, project, name, combo, env, values):
     proxy = combo["reverse_proxy"]
     port = free_port()
@@ -145,9 +228,14 @@ def production(docker, project, name, combo, env, values):
     prod("up", "--build", "--wait")
     base = f"http://127.0.0.1:{port}"
 
+    # Through a proxy, /health/ tells only that the application answers; the checks of
+    # its dependencies are for the probes on the internal network.
     status, body, _ = get(f"{base}/health/", host=DOMAIN)
     assert status == 200, body
-    assert json.loads(body)["status"] == "ok"
+    if proxy != "none":
+        assert json.loads(body) == {"status": "ok"}
+    status, body = inner_health(prod)
+    assert status == 200 and set(json.loads(body)["checks"].values()) == {"ok"}, body
 
     # With the HTTPS redirect the stack has outside this test.
     prod("exec", "-T", "-e", "DJANGO_SECURE_SSL_REDIRECT=true", "web",
@@ -177,7 +265,14 @@ def production(docker, project, name, combo, env, values):
     ):
         assert not secret_in_image(docker, f"{image}:latest", secret.encode())
 
-    # Data survives down and up (named volumes).
+    # An upload is served by the proxy (or by Django with none), as data.
+    avatar = upload(prod, base, combo)
+    served(base, avatar)
+    prod("restart", "web")
+    prod("up", "--wait", "--no-build")
+    served(base, avatar)
+
+    # Data and uploads survive down and up (named volumes), and a new image.
     prod.python(
         "import django; django.setup(); from django.contrib.auth import get_user_model; "
         "get_user_model().objects.create_user('persisted')"
@@ -191,13 +286,22 @@ def production(docker, project, name, combo, env, values):
         )
         == "True"
     )
+    served(base, avatar)
+    new_image = project / "new-image"
+    new_image.mkdir()
+    (new_image / "Dockerfile").write_text(f"FROM {image}:latest\nLABEL release=2\n")
+    subprocess.run([docker, "build", "-q", "-t", f"{image}:v2", new_image], check=True)
+    Stack(docker, project, prod.name, prod.file, prod.env | {"TAG": "v2"})("up", "--wait")
+    images = json.loads(prod("images", "--format", "json", "web").stdout)
+    assert {(i["Repository"], i["Tag"]) for i in images} == {(image, "v2")}
+    served(base, avatar)
 
     if combo["database"] != "sqlite":
         prod("stop", "db")
-        status, body, _ = wait_for_status(f"{base}/health/", 503, host=DOMAIN)
+        status, body = wait_for(lambda: inner_health(prod), 503)
         assert json.loads(body)["failing"] == ["database"]
         prod("start", "db")
-        wait_for_status(f"{base}/health/", 200, host=DOMAIN, seconds=90)
+        wait_for(lambda: inner_health(prod), 200, seconds=90)
 
     started = time.monotonic()
     prod("stop", "web")

@@ -11,6 +11,7 @@ import re
 import subprocess
 import zlib
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -90,7 +91,7 @@ def service_env(combo: dict, tmp_path: Path) -> dict:
         }
     if combo["cache"] != "none":
         env["CACHE_URL"] = f"redis://127.0.0.1:6379/{key % 8}"
-        env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{8 + key % 8}"
+        env["TASK_BROKER_URL"] = f"redis://127.0.0.1:6379/{8 + key % 8}"
     return env
 
 
@@ -156,8 +157,13 @@ def test_generated_project_passes_its_own_checks(bake, combo, tmp_path):
     bin_dir = install(project, combo["package_manager"], env)
     python = bin_dir / "python"
 
-    output = run([bin_dir / "pytest", "-q", "-p", "no:cacheprovider"], project, env)
-    assert " passed" in output and "failed" not in output and "error" not in output
+    report = tmp_path / "suite.xml"
+    run([bin_dir / "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
+        project, env)  # fmt: skip
+    suite = ElementTree.parse(report).getroot().find("testsuite")
+    counts = {key: int(suite.get(key)) for key in ("tests", "failures", "errors", "skipped")}
+    assert counts["tests"] >= 20 and counts["failures"] == counts["errors"] == 0, counts
+    assert counts["skipped"] == 0, "a generated test skipped: it proves nothing"
 
     if combo["ci_provider"] != "none":
         # The pipeline's own lint, test and deploy-check commands, against the servers

@@ -19,7 +19,11 @@ K8S_OPTIONS = {
     name: [v for v in OPTIONS[name] if not (name == "database" and v == "sqlite")]
     for name in ("dockerfile", "database", "cache", "task_queue", "web_server")
 }
-VARIANTS = [DEFAULTS | combo | {"deploy_kubernetes": True} for combo in pairwise(K8S_OPTIONS)]
+# Kubernetes keeps uploads in a bucket (web pods run on several nodes).
+VARIANTS = [
+    DEFAULTS | combo | {"deploy_kubernetes": True, "media_storage": "s3"}
+    for combo in pairwise(K8S_OPTIONS)
+]
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,8 @@ def test_render(bake, combo):
 
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == combo.get("project_slug", "my_django_project")
-    assert json.loads((project / ".cookiecutter.json").read_text()).items() >= combo.items()
+    recorded = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
+    assert recorded.items() >= combo.items()
     assert (project / "LICENSE").exists() == (combo["license"] != "proprietary")
     assert (project / ".python-version").read_text().strip() == combo["python_version"]
 
@@ -95,8 +96,13 @@ def test_render(bake, combo):
     expected = {"django_secret_key"}
     expected |= {"database_password"} if combo["database"] != "sqlite" else set()
     expected |= {"database_root_password"} if combo["database"] == "mariadb" else set()
+    expected |= {"cache_password", "cache.conf"} if combo["cache"] != "none" else set()
+    if combo["media_storage"] == "s3":
+        expected |= {"storage_access_key_id", "storage_secret_access_key"}
     assert {p.name for p in secrets_dir.iterdir()} == expected
     assert secrets_dir.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in secrets_dir.iterdir()} == {0o600}
+    assert (project / ".env").stat().st_mode & 0o777 == 0o600
     production_key = (secrets_dir / "django_secret_key").read_text()
     assert len(production_key) >= 50 and production_key != secret_key
     assert not [p for p in files if ".secrets" not in p.parts and production_key in p.read_text()]

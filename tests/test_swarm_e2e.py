@@ -5,6 +5,7 @@ runs with ENDPOINT_MODE=dnsrr behind its proxy, which publishes in host mode (th
 stack's documented setting for such hosts). All traffic goes to 127.0.0.1.
 """
 
+import os
 import subprocess
 import threading
 import time
@@ -18,6 +19,8 @@ pytestmark = pytest.mark.docker
 
 DOMAIN = "example.com"
 SLUG = "swarmshop"
+# The production image's user (slim), who writes uploads.
+APP_UID = 10001
 
 
 def sh(*args, check=True, **kwargs) -> str:
@@ -82,6 +85,8 @@ def swarm(engine):
         sh("docker", "swarm", "init", "--advertise-addr", "127.0.0.1")
     node = sh("docker", "info", "--format", "{{.Swarm.NodeID}}")
     sh("docker", "node", "update", "--label-add", f"{SLUG}.db=true", node)
+    # Uploads: a folder on this node, the application's user's (the stack's MEDIA_PATH).
+    sh("docker", "node", "update", "--label-add", f"{SLUG}.media=true", node)
     yield
     sh("docker", "swarm", "leave", "--force", check=False)
 
@@ -104,14 +109,20 @@ def test_rolling_update_without_failures_and_automatic_rollback(swarm, bake, tmp
     sh("docker", "build", "-t", f"{image}:broken", tmp_path / "broken")
 
     port = free_port()
+    media = tmp_path / "media"
+    media.mkdir()
+    os.chown(media, APP_UID, APP_UID)
     env = {
         "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         "IMAGE": image, "TAG": "v1", "ENDPOINT_MODE": "dnsrr", "HTTP_PORT": str(port),
         "HTTPS_PORT": str(free_port()), "SITE_ADDRESS": ":80",
         # Plain HTTP in the test: TLS would need a certificate from the internet.
         "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_DOMAIN_NAME": DOMAIN,
+        "MEDIA_PATH": str(media),
     }  # fmt: skip
-    deploy = ["docker", "stack", "deploy", "--detach=true", "-c", "deploy/swarm/stack.yaml", SLUG]
+    # On one node the encrypted overlay works (nothing leaves the host): keep it on.
+    deploy = ["docker", "stack", "deploy", "--detach=true", "-c", "deploy/swarm/stack.yaml",
+              "-c", "deploy/swarm/encrypted.yaml", SLUG]  # fmt: skip
     remove_stack()
     try:
         sh(*deploy, cwd=project, env=env, timeout=120)

@@ -61,8 +61,8 @@ RUN DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
     DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     /opt/venv/bin/python manage.py collectstatic --noinput
-{%- if cookiecutter.database == "sqlite" %} \
-    && mkdir /data
+{%- if cookiecutter.database == "sqlite" or cookiecutter.media_storage == "volume" %} \
+    && mkdir -p{% if cookiecutter.database == "sqlite" %} /volumes/data{% endif %}{% if cookiecutter.media_storage == "volume" %} /volumes/media{% endif %}
 {%- endif %}
 
 FROM builder-dev AS development
@@ -85,7 +85,11 @@ COPY --from=builder /opt/venv /opt/venv
 COPY --from=static /app/staticfiles /app/staticfiles
 {%- if cookiecutter.database == "sqlite" %}
 # The SQLite database lives in a volume mounted here; a new volume takes this owner.
-COPY --from=static --chown=65532:65532 /data /data
+COPY --from=static --chown=65532:65532 /volumes/data /data
+{%- endif %}
+{%- if cookiecutter.media_storage == "volume" %}
+# Uploaded files live in a volume mounted here; a new volume takes this owner.
+COPY --from=static --chown=65532:65532 /volumes/media /app/media
 {%- endif %}
 # Code owned by root: the application user can read it, not change it.
 COPY . /app
@@ -108,7 +112,7 @@ ENV SENTRY_RELEASE=$REVISION
 USER 65532:65532
 ENTRYPOINT []
 {%- if cookiecutter.web_server == "gunicorn" %}
-CMD ["/opt/venv/bin/gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["/opt/venv/bin/gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--control-socket", "/tmp/gunicorn.ctl"]
 {%- elif cookiecutter.web_server == "uvicorn" %}
 CMD ["/opt/venv/bin/uvicorn", "{{ cookiecutter.project_slug }}.asgi:application", "--host", "0.0.0.0", "--port", "8000"]
 {%- else %}

@@ -73,9 +73,12 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
 {%- endif %}
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app
-{%- if cookiecutter.database == "sqlite" %}
-# The SQLite database lives in a volume mounted here; a new volume takes this owner.
-RUN mkdir /data && chown app:app /data
+{%- set volume_folders = (["/data"] if cookiecutter.database == "sqlite" else []) + (["/app/media"] if cookiecutter.media_storage == "volume" else []) %}
+{%- if volume_folders %}
+{%- set volume_contents = (["the SQLite database"] if cookiecutter.database == "sqlite" else []) + (["uploaded files"] if cookiecutter.media_storage == "volume" else []) %}
+# Volumes for {{ volume_contents | join(" and ") }} are mounted here; a new volume takes its
+# folder's owner.
+RUN mkdir -p {{ volume_folders | join(" ") }} && chown app:app {{ volume_folders | join(" ") }}
 {%- endif %}
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONPYCACHEPREFIX=/tmp/pycache \
@@ -109,7 +112,7 @@ ENV SENTRY_RELEASE=$REVISION
 # Numeric, so Kubernetes can verify runAsNonRoot.
 USER 10001:10001
 {%- if cookiecutter.web_server == "gunicorn" %}
-CMD ["gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--control-socket", "/tmp/gunicorn.ctl"]
 {%- elif cookiecutter.web_server == "uvicorn" %}
 CMD ["uvicorn", "{{ cookiecutter.project_slug }}.asgi:application", "--host", "0.0.0.0", "--port", "8000"]
 {%- else %}

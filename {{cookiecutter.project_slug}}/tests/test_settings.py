@@ -1,7 +1,14 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import mail_admins
 
-from {{ cookiecutter.project_slug }}.settings.env import env, env_bool, env_int, env_list
+from {{ cookiecutter.project_slug }}.settings.env import (
+    env,
+    env_bool,
+    env_int,
+    env_list,
+    with_password,
+)
 
 
 def test_file_variant_wins_over_the_plain_variable(tmp_path, monkeypatch):
@@ -35,3 +42,22 @@ def test_a_malformed_boolean_is_refused(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="EXAMPLE_FLAG"):
         env_bool("EXAMPLE_FLAG", default=False)
+
+
+def test_error_mails_go_to_the_admins(mailoutbox):
+    mail_admins("Server error", "details")
+
+    assert [message.to for message in mailoutbox] == [["{{ cookiecutter.email }}"]]
+
+
+@pytest.mark.parametrize(
+    ("url", "password", "expected"),
+    [
+        ("redis://cache:6379/1", "p@ss/word", "redis://:p%40ss%2Fword@cache:6379/1"),
+        ("redis://cache:6379/1", "", "redis://cache:6379/1"),
+        ("redis://:given@cache:6379/1", "other", "redis://:given@cache:6379/1"),
+        ("rediss://app@cache:6380/0", "pw", "rediss://app:pw@cache:6380/0"),
+    ],
+)
+def test_a_password_joins_the_url(url, password, expected):
+    assert with_password(url, password) == expected

@@ -16,6 +16,7 @@ def make_session(expires_in: timedelta) -> str:
     session["seen"] = True
     session.set_expiry(int(expires_in.total_seconds()))
     session.create()
+    assert session.session_key is not None
     return session.session_key
 
 

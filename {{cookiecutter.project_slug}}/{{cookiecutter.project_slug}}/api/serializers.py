@@ -6,4 +6,5 @@ from ..users.models import User
 class CurrentUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ("username", "email", "name")
+        fields = ("username", "email", "name", "avatar")
+        read_only_fields = ("username", "email")

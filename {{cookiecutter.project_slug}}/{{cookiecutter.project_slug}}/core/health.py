@@ -75,7 +75,7 @@ def health(request):
     # which restart the container: a database outage must not restart every web pod.
     if "live" in request.GET:
         return JsonResponse({"status": "ok"})
-    results = {}
+    results: dict[str, str] = {}
     for name, (check, alias) in dependency_checks().items():
         if name == "migrations" and results.get("database") != "ok":
             continue  # meaningless without the database, which already reports
@@ -87,10 +87,17 @@ def health(request):
         else:
             results[name] = "ok"
     failing = [name for name, result in results.items() if result != "ok"]
-    body = {"status": "error" if failing else "ok", "checks": results}
+    body: dict[str, object] = {
+        "status": "error" if failing else "ok",
+        "checks": results,
+    }
     if failing:
         body["failing"] = failing
-    return JsonResponse(body, status=503 if failing else 200)
+    response = JsonResponse(body, status=503 if failing else 200)
+    # Logged above as a warning: Django would log the 503 again as an error, and mail
+    # it to ADMINS for every probe while a dependency is down.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 class HealthCheckMiddleware:

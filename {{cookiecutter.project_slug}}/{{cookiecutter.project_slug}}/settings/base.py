@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .env import env, env_int, env_list
+from .env import env, env_bool, env_int, env_list{% if cookiecutter.task_queue == "celery" %}, with_password{% endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -70,6 +70,11 @@ DATABASES = {
         "PASSWORD": env("DATABASE_PASSWORD", default=""),
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {
+            # TLS: prefer, require, or verify-full with the server's CA in sslrootcert.
+            "sslmode": env("DATABASE_SSLMODE", default="prefer"),
+            "sslrootcert": env("DATABASE_SSLROOTCERT", default="") or None,
+        },
     }
 }
 {%- elif cookiecutter.database == "mariadb" -%}
@@ -90,6 +95,9 @@ DATABASES = {
         "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
     }
 }
+# TLS to the server, checked against its CA certificate: name that file.
+if database_ca := env("DATABASE_SSLROOTCERT", default=""):
+    DATABASES["default"]["OPTIONS"]["ssl"] = {"ca": database_ca}
 {%- else -%}
 DATABASES = {
     "default": {
@@ -106,11 +114,16 @@ DATABASES = {
 {%- endif %}
 {%- if cookiecutter.cache != "none" %}
 
-# Valkey speaks the Redis protocol, so Django's Redis backend serves both.
+# The cache server's password (production sets one; see CACHE_PASSWORD in .env.example).
+CACHE_PASSWORD = env("CACHE_PASSWORD", default="")
 CACHES = {
     "default": {
+{%- if cookiecutter.cache == "valkey" %}
+        # Valkey speaks the Redis protocol: Django's Redis backend serves it.
+{%- endif %}
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", default="redis://localhost:6379/0"),
+        "OPTIONS": {"password": CACHE_PASSWORD or None},
     }
 }
 {%- endif %}
@@ -133,26 +146,40 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Uploaded files. Django serves them itself where SERVE_MEDIA is on (development, tests);
+{%- if cookiecutter.media_storage == "s3" %}
+# in production they live in the S3 bucket, which serves them (production.py).
+{%- elif cookiecutter.reverse_proxy == "none" %}
+# in production too, as no proxy stands in front of the application server.
+{%- else %}
+# in production the proxy serves them straight from the media volume.
+{%- endif %}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default=f"noreply@{DOMAIN_NAME}")
+# Who receives the error reports Django mails when DEBUG is off, and what they come from.
+ADMINS = env_list("DJANGO_ADMINS", default=["{{ cookiecutter.email }}"])
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Development prints email to the console; production sends it over SMTP.
+mail_backend = env(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+# "error_reports" carries the error mails to ADMINS: a mail server out of reach must not
+# turn an error page into a dropped connection, so it fails silently.
 MAILERS = {
-    "default": {
-        "BACKEND": env(
-            "DJANGO_EMAIL_BACKEND",
-            default="django.core.mail.backends.console.EmailBackend",
-        ),
-    },
+    "default": {"BACKEND": mail_backend},
+    "error_reports": {"BACKEND": mail_backend, "OPTIONS": {"fail_silently": True}},
 }
 
-# Containers log to stdout; the engine collects it.
+# Containers log to stdout; the engine collects it. Errors are mailed to ADMINS too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
@@ -162,12 +189,23 @@ LOGGING = {
             "stream": "ext://sys.stdout",
             "formatter": "plain",
         },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "using": "error_reports",
+        },
     },
     "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }
 {%- if cookiecutter.task_queue == "celery" %}
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://localhost:6379/1")
+# TASK_BROKER_URL: Celery reads CELERY_BROKER_URL and BROKER_URL from the environment
+# itself, over this setting and without the password.
+CELERY_BROKER_URL = with_password(
+    env("TASK_BROKER_URL", default="redis://localhost:6379/1"), CACHE_PASSWORD
+)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 5 * 60

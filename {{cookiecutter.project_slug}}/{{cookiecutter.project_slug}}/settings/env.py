@@ -6,6 +6,7 @@ arrive as files, and reading them here keeps secrets out of the environment.
 
 import os
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,3 +57,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def with_password(url: str, password: str) -> str:
+    """`url` with `password` in it (redis://:PASSWORD@host/...), unless empty or present."""
+    parts = urlsplit(url)
+    if not password or parts.password:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = quote(parts.username or "", safe="")
+    return urlunsplit(
+        parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}")
+    )

@@ -14,38 +14,87 @@ CSRF_TRUSTED_ORIGINS = env_list(
     "DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{DOMAIN_NAME}"]
 )
 
-# TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+{%- if cookiecutter.reverse_proxy == "none" %}
+# Only a proxy in front can say the request came over HTTPS (X-Forwarded-Proto); with
+# none, a client could claim it. Set DJANGO_TRUST_X_FORWARDED_PROTO=true once a
+# TLS-terminating proxy of yours sets the header (and clients cannot reach Django past it).
+{%- else %}
+# TLS ends at the proxy, which sets X-Forwarded-Proto itself (it never passes on a
+# client's): Django may trust it, as nothing else reaches the application server.
+{%- endif %}
+if env_bool(
+    "DJANGO_TRUST_X_FORWARDED_PROTO",
+    default={{ "False" if cookiecutter.reverse_proxy == "none" else "True" }},
+):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
 )
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+# Preloading commits the domain, and every subdomain, to HTTPS in browsers for good:
+# opt in once that holds (https://hstspreload.org).
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+# Django's deployment check asks for preloading; until you opt in, that is a choice.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
 # Email goes out over SMTP; the password may come from a file (Docker secret).
+smtp = "django.core.mail.backends.smtp.EmailBackend"
+smtp_options = {
+    "host": env("DJANGO_EMAIL_HOST", default="localhost"),
+    "port": env_int("DJANGO_EMAIL_PORT", default=587),
+    "username": env("DJANGO_EMAIL_USER", default=""),
+    "password": env("DJANGO_EMAIL_PASSWORD", default=""),
+    "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+    "timeout": 10,
+}
 MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": env("DJANGO_EMAIL_HOST", default="localhost"),
-            "port": env_int("DJANGO_EMAIL_PORT", default=587),
-            "username": env("DJANGO_EMAIL_USER", default=""),
-            "password": env("DJANGO_EMAIL_PASSWORD", default=""),
-            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
-            "timeout": 10,
-        },
+    "default": {"BACKEND": smtp, "OPTIONS": smtp_options},
+    # Error mails to ADMINS: if the server is out of reach, the error page still goes out.
+    "error_reports": {
+        "BACKEND": smtp,
+        "OPTIONS": smtp_options | {"fail_silently": True},
     },
 }
+{%- if cookiecutter.media_storage == "s3" %}
 
+# Uploads go to an S3-compatible bucket (AWS, MinIO, Garage, Ceph, R2...); the keys may
+# come from files (Docker or Kubernetes secrets). Static files stay with WhiteNoise.
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("STORAGE_ENDPOINT_URL", default="") or None,
+            "region_name": env("STORAGE_REGION_NAME", default="") or None,
+            "access_key": env("STORAGE_ACCESS_KEY_ID"),
+            "secret_key": env("STORAGE_SECRET_ACCESS_KEY"),
+            # Private objects, reached through links signed for an hour.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 3600,
+            "file_overwrite": False,
+        },
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+SERVE_MEDIA = False
+{%- else %}
+
+# Uploads live in the media volume (MEDIA_ROOT, see compose.production.yaml).
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default="/app/media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default={{ "True" if cookiecutter.reverse_proxy == "none" else "False" }})
+{%- endif %}
 {%- if cookiecutter.use_sentry %}
 
 init_sentry(

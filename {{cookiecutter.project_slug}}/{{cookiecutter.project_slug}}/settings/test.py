@@ -31,7 +31,7 @@ class ClosingRedisCache(RedisCache):
     """
 
     def close(self, **kwargs):
-        for pool in self._cache._pools.values():
+        for pool in self._cache._pools.values():  # type: ignore[attr-defined]
             pool.disconnect()
 
 

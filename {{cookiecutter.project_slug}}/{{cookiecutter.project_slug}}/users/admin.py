@@ -6,6 +6,9 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Profile", {"fields": ("name",)}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("Profile", {"fields": ("name", "avatar")}),
+    )
     list_display = ("username", "email", "name", "is_staff")
     search_fields = ("username", "email", "name")

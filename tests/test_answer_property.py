@@ -1,0 +1,201 @@
+"""Property: whatever the template accepts renders a valid project.
+
+For one answer at a time, hypothesis draws values meant to break things: printable
+Unicode, control characters, whitespace, quotes and backslashes, Jinja, YAML and shell
+syntax, path pieces, very long strings, and near misses of valid values. The template
+is rendered in-process with cookiecutter's own API, into a folder that does not exist
+yet. Then either
+
+- the render is refused: one line on stderr naming that answer (or the answer derived
+  from it), and nothing on disk; an answer with Jinja syntax may instead be refused by
+  cookiecutter itself, which renders command-line answers as templates; or
+- the project is valid: every Python file compiles, every YAML, TOML and JSON file
+  parses, .env has one KEY=value per line, ruff check passes, and the answer appears in
+  no file but those that use it.
+
+Bounded: PROPERTY_EXAMPLES per answer (default 25). The seed is random unless
+HYPOTHESIS_SEED is set, and is printed with any failure.
+"""
+
+import contextlib
+import io
+import json
+import os
+import random
+import re
+import shutil
+import string
+import subprocess
+import tomllib
+import zoneinfo
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import BIN
+from cookiecutter.exceptions import UndefinedVariableInTemplate
+from cookiecutter.main import cookiecutter
+from hypothesis import HealthCheck, example, given, note, seed, settings
+from hypothesis import strategies as st
+from jinja2 import TemplateSyntaxError
+from matrix import CONTEXT, TEMPLATE_DIR
+
+SEED = int(os.environ.get("HYPOTHESIS_SEED") or random.SystemRandom().randrange(2**32))
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "25"))
+SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+ENV_LINE = re.compile(r"[A-Z][A-Z0-9_]*=[^\n]*")
+
+# --- strategies ------------------------------------------------------------------------
+
+SPECIALS = "\"'\\`$|&;<>(){}[]#:*?!%@~=,-\t\n\r\x00\x0b\x7f\u2028\u202e\u200d\ufeff"
+hostile_text = st.one_of(
+    st.text(min_size=1, max_size=40),  # any Unicode, controls included
+    st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=60),
+    st.text(st.sampled_from(string.printable + SPECIALS), min_size=1, max_size=40),
+    st.sampled_from(["{{ 7 * 7 }}", "{% if %}", "{#", "key: value", "- item", "&anchor *x",
+                     "$(touch /tmp/x)", "; rm -rf /", "../../etc/passwd", "a/b", "C:\\x",
+                     "\U0001f98a fox", "Zoë O'Brien", "line\nbreak", " padded ", "🦊" * 50]),
+    st.text(min_size=150, max_size=400),
+)  # fmt: skip
+
+
+def near(valid: st.SearchStrategy) -> st.SearchStrategy:
+    """Valid values, and valid values bent a little."""
+    bent = valid.flatmap(
+        lambda v: st.sampled_from([v.upper(), f" {v}", f"{v}\n", f"{v}\n.x", v + v * 40,
+                                   v.replace(".", "..", 1), f"{v}/x", f"-{v}", v[:-1]])
+    )  # fmt: skip
+    return st.one_of(valid, bent, hostile_text)
+
+
+label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+STRATEGIES = {
+    "project_name": hostile_text,
+    "description": hostile_text,
+    "author_name": hostile_text,
+    "project_slug": near(st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True)),
+    "email": near(st.emails()),
+    "domain_name": near(st.builds(".".join, st.lists(label, min_size=2, max_size=4))),
+    "version": near(st.from_regex(r"(0|[1-9][0-9]{0,3})(\.[0-9]{1,3}){0,3}(rc[0-9])?", fullmatch=True)),
+    "timezone": near(st.sampled_from(sorted(zoneinfo.available_timezones()))),
+    "registry_namespace": near(st.from_regex(r"[a-z0-9]+([._-][a-z0-9]+)*", fullmatch=True)),
+    "__image": hostile_text,
+    "__app_name": near(label),
+}  # fmt: skip
+# A refusal may name the answer itself, or one derived from it.
+NAMED = {
+    "project_name": {"project_name", "project_slug"},
+    "author_name": {"author_name", "registry_namespace"},
+}
+# Files whose template uses an answer: the only ones it may appear in, raw.
+USES = {
+    "project_name": {"README.md"},
+    "description": {"README.md", "pyproject.toml"},
+    "author_name": {"pyproject.toml", "LICENSE"},
+}
+
+# --- rendering and checking ------------------------------------------------------------
+
+
+def render(out: Path, answers: dict):
+    """Render in-process; return (project or None, stderr, exception or None)."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        try:
+            path = cookiecutter(
+                str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=str(out)
+            )
+        except SystemExit as exit_:
+            return None, stderr.getvalue(), exit_
+        except (TemplateSyntaxError, UndefinedVariableInTemplate) as error:
+            return None, stderr.getvalue(), error
+    return Path(path), stderr.getvalue(), None
+
+
+def check_project(project: Path, field: str, value: str, baseline: dict) -> None:
+    files = [p for p in project.rglob("*") if p.is_file() and ".venv" not in p.parts]
+    for path in files:
+        text = path.read_text()
+        name = path.name
+        if name.endswith(".py"):
+            compile(text, str(path), "exec")
+        elif name.endswith((".yaml", ".yml")):
+            list(yaml.safe_load_all(text))
+        elif name.endswith(".toml") or name == "uv.lock":
+            tomllib.loads(text)
+        elif name.endswith(".json"):
+            json.loads(text)
+    for line in (project / ".env").read_text().splitlines():
+        assert not line or line.startswith("#") or ENV_LINE.fullmatch(line), line
+    lint = subprocess.run(
+        [BIN / "ruff", "check", "--no-cache", "--quiet", "."],
+        cwd=project, capture_output=True, text=True,
+    )  # fmt: skip
+    assert lint.returncode == 0, lint.stdout
+    # A value a slug could spell also shows up through the answers derived from it, and
+    # anything can show up in a random secret.
+    if field in USES and len(value) >= 3 and not re.fullmatch(r"[a-z0-9._-]+|.*\{.*", value):
+        # Where the answer shows up more often than in a project with the defaults.
+        grown = {
+            rel
+            for path in files
+            if (rel := str(path.relative_to(project))) != ".env"
+            and not rel.startswith(".secrets/")
+            and path.read_text().count(value) > baseline.get(rel, "").count(value)
+        }
+        allowed = USES[field] | {".cookiecutter.json", ".cruft.json"}
+        assert grown <= allowed, f"{value!r} leaked into {grown - allowed}"
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> dict[str, str]:
+    """Every file of a project with the default answers: relative path -> text."""
+    project, _, refusal = render(tmp_path_factory.mktemp("baseline"), {})
+    assert refusal is None
+    return {str(p.relative_to(project)): p.read_text() for p in project.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("field", sorted(STRATEGIES))
+def test_whatever_is_accepted_renders_a_valid_project(field, tmp_path, baseline):
+    named = NAMED.get(field, {field})
+
+    @seed(SEED)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(value=STRATEGIES[field])
+    # Cases the review found; each must stay handled.
+    @example(value="example\n.com" if field == "domain_name" else "Hi \U0001f600")
+    @example(value="jane\n" if field == "registry_namespace" else "a" * 5000)
+    @example(value="1.0\n" if field == "version" else "x\nEVIL=1")
+    def check(value):
+        note(f"{field}={value!r}; reproduce with HYPOTHESIS_SEED={SEED}")
+        out = tmp_path / "out"
+        try:
+            project, stderr, refusal = render(out, {field: value})
+            if refusal is None:
+                assert stderr == "", stderr
+                check_project(project, field, value, baseline)
+                return
+            if isinstance(refusal, SystemExit):
+                lines = stderr.splitlines()
+                assert refusal.code == 1 and len(lines) == 1, stderr
+                assert any(lines[0].startswith(f"ERROR: {name}=") for name in named), lines
+            else:  # cookiecutter's own: the answer was a broken Jinja template
+                assert re.search(r"\{[{%#]", value), repr(refusal)
+            assert not out.exists(), "a refused render left files behind"
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    check()
+
+
+def test_every_free_text_answer_has_a_strategy():
+    free_text = {k for k, v in CONTEXT.items() if isinstance(v, str) and k != "__answers_checked"}
+    # Derived answers the templates take whole from others' rules.
+    covered_elsewhere = {"__database_label", "__registry_host", "container_registry"}
+    assert free_text - covered_elsewhere <= set(STRATEGIES)
