@@ -109,8 +109,8 @@ def next_steps(answers: dict, unfilled: list[str]) -> str:
         f"Created {slug}/. Next:",
         f"  cd {slug}",
         "  make up                           # build and start the development stack",
-        "  make manage ARGS=createsuperuser  # an account for the admin",
-        "  open http://localhost:8000/admin/",
+        "  open http://localhost:8000/",
+        "  make manage ARGS=createsuperuser  # an account for /admin/",
     ]
     lines += [f"  fill in .secrets/{name} before deploying" for name in unfilled]
     lines.append(f"The rest is in {slug}/README.md.")

@@ -23,12 +23,15 @@ def wait_for_status(url, status, host=None, seconds=60):
 
 
 class Stack:
+    """`docker compose` on one project: FILE is one Compose file, or several joined by +."""
+
     def __init__(self, docker, project: Path, name: str, file: str, env: dict):
         self.docker, self.project, self.name, self.file, self.env = docker, project, name, file, env
+        self.files = [arg for f in file.split("+") for arg in ("-f", f)]
 
     def __call__(self, *args, check=True, timeout=900):
         result = subprocess.run(
-            [self.docker, "compose", "-p", self.name, "-f", self.file, *args],
+            [self.docker, "compose", "-p", self.name, *self.files, *args],
             cwd=self.project,
             env=self.env,
             capture_output=True,
@@ -37,7 +40,7 @@ class Stack:
         )
         if check and result.returncode != 0:
             logs = subprocess.run(
-                [self.docker, "compose", "-p", self.name, "-f", self.file, "logs", "--tail=40"],
+                [self.docker, "compose", "-p", self.name, *self.files, "logs", "--tail=40"],
                 cwd=self.project, env=self.env, capture_output=True, text=True,
             ).stdout  # fmt: skip
             output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"

@@ -132,6 +132,32 @@ def test_registry_and_image_follow_the_answers(bake, answers, registry, image):
     provider = answers.get("ci_provider", "github")
     for name, path in pipelines.items():
         assert path.exists() == (name == provider)
+    # The pipelines name the image after the repository where its own registry is the
+    # provider's (its token can push only there), and use the answers' name elsewhere.
+    if (provider, registry) == ("github", "ghcr"):
+        pipeline_image = "IMAGE=ghcr.io/${GITHUB_REPOSITORY,,}"
+    elif (provider, registry) == ("gitlab", "gitlab"):
+        pipeline_image = "IMAGE: $CI_REGISTRY_IMAGE\n"
+    else:
+        pipeline_image = f"IMAGE: {image}\n"
     if provider != "none":
-        assert f"IMAGE: {image}\n" in pipelines[provider].read_text()
+        assert pipeline_image in pipelines[provider].read_text()
     assert (project / "renovate.json").exists() == (provider == "gitlab")
+
+
+def test_a_render_prints_the_next_steps_and_nothing_else(tmp_path):
+    result = subprocess.run(
+        [BIN / "cookiecutter", "--no-input", TEMPLATE_DIR, "-o", tmp_path, "project_name=Shop"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == (
+        "Created shop/. Next:\n"
+        "  cd shop\n"
+        "  make up                           # build and start the development stack\n"
+        "  open http://localhost:8000/\n"
+        "  make manage ARGS=createsuperuser  # an account for /admin/\n"
+        "The rest is in shop/README.md.\n"
+    )

@@ -166,15 +166,20 @@ def test_pipelines_build_what_the_bake_file_defines():
         assert step["with"]["targets"] in targets
         assert "./docker-bake.hcl" in step["with"]["files"].split()
         assert {"IMAGE", "REVISION"} <= variables
-        assert "IMAGE" in workflow["env"] and "REVISION" in step["env"]
-        assert workflow["env"]["IMAGE"] == bake_image_default(bake)
+        assert "REVISION" in step["env"]
+        if "env" in workflow:  # a registry other than the provider's own: the fixed name
+            assert workflow["env"]["IMAGE"] == bake_image_default(bake)
+        else:  # GHCR: named after the repository, at run time
+            assert "IMAGE=ghcr.io/${GITHUB_REPOSITORY,,}" in text
     for text, value_sets in RENDERED[".gitlab-ci.yml"].items():
         bake = render("docker-bake.hcl", value_sets[0])
         targets = bake_definition(docker, bake)["target"]
         pipeline = yaml.safe_load(text)
         commands = gitlab_bake_commands(pipeline)
         assert commands and set(commands) <= set(targets)
-        assert pipeline["variables"]["IMAGE"] == bake_image_default(bake)
+        assert pipeline["variables"]["IMAGE"] in {bake_image_default(bake), "$CI_REGISTRY_IMAGE"}
+        if pipeline["variables"]["IMAGE"] == "$CI_REGISTRY_IMAGE":
+            assert value_sets[0]["container_registry"] == "gitlab"
         assert "REVISION" in pipeline["build-image"]["variables"]
         assert "export TAGS" in "\n".join(pipeline["build-image"]["script"])
 
@@ -272,3 +277,26 @@ def test_every_make_command_runs_what_the_readme_says(bake):
         result = run(["make", "--no-print-directory", "-n", *invocation.split()], cwd=project)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == raw, invocation
+
+
+def test_image_names_from_github_are_lowercased(tmp_path):
+    """GHCR wants lowercase names; a repository path may have capitals. Every place the
+    workflow takes a name from GitHub for an image lowercases it."""
+    checked = 0
+    for text, combos in RENDERED[WORKFLOW].items():
+        assert "github.repository" not in text.replace("${{ github.repository }}", "")
+        for use in re.findall(r"\$\{?GITHUB_REPOSITORY[^}\s\"]*\}?", text):
+            assert use == "${GITHUB_REPOSITORY,,}", (use, combos[0])
+        if "GITHUB_REPOSITORY" not in text:
+            continue
+        workflow = yaml.safe_load(text)
+        (step,) = [s for s in all_steps(workflow) if "GITHUB_REPOSITORY" in s.get("run", "")]
+        env_file = tmp_path / "github_env"
+        env_file.write_text("")
+        result = run(["bash", "-ec", step["run"]], env={
+            "GITHUB_REPOSITORY": "Acme-Labs/My-Django-Project", "GITHUB_ENV": str(env_file),
+        })  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert env_file.read_text() == "IMAGE=ghcr.io/acme-labs/my-django-project\n"
+        checked += 1
+    assert checked, "no workflow pushes to GHCR"

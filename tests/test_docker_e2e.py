@@ -115,9 +115,11 @@ def development(docker, project, name, combo, env):
     os.chown(project, HOST_UID, HOST_UID)
     port = free_port()
     user = {"HOST_UID": str(HOST_UID), "HOST_GID": str(HOST_UID)}
+    # As `make up` runs it: with compose.override.yaml's bind mount.
     dev = Stack(
-        docker, project, f"{name}-yaml", "compose.yaml", env | user | {"WEB_PORT": str(port)}
-    )
+        docker, project, f"{name}-yaml", "compose.yaml+compose.override.yaml",
+        env | user | {"WEB_PORT": str(port)},
+    )  # fmt: skip
     dev("up", "--build", "--wait")
 
     status, body, _ = get(f"http://127.0.0.1:{port}/health/")

@@ -169,10 +169,18 @@ def test_generated_project_passes_its_own_checks(bake, combo, tmp_path):
         # The pipeline's own lint, test and deploy-check commands, against the servers
         # here instead of its service containers.
         commands = pipeline_check_commands(project, combo["ci_provider"])
-        assert len(commands) == 6, commands
+        assert len(commands) == 7, commands
         for command, step_env in commands:
             path = {"PATH": f"{BIN}:{env['PATH']}"}
             run(["bash", "-ec", command], project, env | step_env | path)
+
+    # The developer's own checks: types, and every pre-commit hook on every file.
+    run([bin_dir / "mypy"], project, env)
+    run(["git", "init", "-q"], project, env)
+    run(["git", "add", "-A"], project, env)
+    hooks = run([bin_dir / "pre-commit", "run", "--all-files"], project,
+                env | {"PATH": f"{bin_dir}:{BIN}:{env['PATH']}"})  # fmt: skip
+    assert hooks.count("Passed") == 7, hooks
 
     run([python, "manage.py", "check", "--fail-level", "WARNING"], project, env)
     run([python, "manage.py", "makemigrations", "--check", "--dry-run"], project, env)

@@ -65,7 +65,7 @@ def test_next_steps_name_the_folder_and_the_commands(post):
     assert lines[1:3] == ["  cd shop", "  make up                           # build and start "
                           "the development stack"]  # fmt: skip
     assert any("make manage ARGS=createsuperuser" in line for line in lines)
-    assert any("http://localhost:8000/admin/" in line for line in lines)
+    assert "  open http://localhost:8000/" in lines
     assert "  fill in .secrets/storage_access_key_id before deploying" in lines
     assert lines[-1] == "The rest is in shop/README.md."
 

@@ -39,6 +39,7 @@ with open("avatar.png", "rb") as picture:
 response = client.patch("/api/me/", data=body, content_type=MULTIPART_CONTENT)
 """
 
+
 @pytest.fixture
 def s3(tmp_path):
     """moto_server on a free port of 127.0.0.1, with a bucket; its endpoint URL."""

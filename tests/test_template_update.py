@@ -11,6 +11,7 @@ Rendering in place with `cookiecutter -f` is tested in test_answers.py.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -84,7 +85,8 @@ def test_cruft_update_applies_a_template_change_and_keeps_local_state(tmp_path):
 
     files = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
     assert not [p for p in files if p.suffix == ".rej"], update
-    assert not [p for p in files if "<<<<<<<" in p.read_text(errors="replace")]
+    conflict = re.compile(r"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
+    assert not [p for p in files if conflict.search(p.read_text(errors="replace"))]
     assert (project / "README.md").read_text().endswith(OWNER_NOTE)
     assert "DJANGO_FEATURE_FLAG" in (project / "my_django_project/settings/base.py").read_text()
     assert "      interval: 5s\n" in (project / "compose.yaml").read_text()

@@ -56,7 +56,8 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 
 # Static files, collected with the production settings (the key is a build-time dummy).
 FROM builder AS static
-COPY . .
+COPY manage.py ./
+COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
 RUN DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
     DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     DJANGO_STATIC_ROOT=/app/staticfiles \
@@ -76,6 +77,12 @@ ENV PATH=/opt/venv/bin:$PATH \
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --start-interval=1s --retries=3 \
     CMD ["python", "-m", "{{ cookiecutter.project_slug }}.core.probe"]
+# The code too, for `make watch`, which runs this image without the bind mount of
+# `make up`; it belongs to you (compose.yaml passes your ids), as the files you edit.
+ARG HOST_UID=10001
+ARG HOST_GID=10001
+RUN install -d -o "$HOST_UID" -g "$HOST_GID" /app /app/media{% if cookiecutter.database == "sqlite" %} /data{% endif %}
+COPY --chown=${HOST_UID}:${HOST_GID} . /app
 # Numeric, so Kubernetes can verify runAsNonRoot.
 USER 10001:10001
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
@@ -91,9 +98,10 @@ COPY --from=static --chown=65532:65532 /volumes/data /data
 # Uploaded files live in a volume mounted here; a new volume takes this owner.
 COPY --from=static --chown=65532:65532 /volumes/media /app/media
 {%- endif %}
-# Code owned by root: the application user can read it, not change it.
-COPY . /app
+# The application alone, owned by root: its user can read it, not change it.
 WORKDIR /app
+COPY manage.py ./
+COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
 ENV PATH=/opt/venv/bin:/usr/bin:/bin \
     PYTHONPYCACHEPREFIX=/tmp/pycache \
     PYTHONUNBUFFERED=1 \

@@ -56,7 +56,8 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 
 # Static files, collected with the production settings (the key is a build-time dummy).
 FROM builder AS static
-COPY . .
+COPY manage.py ./
+COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
 RUN DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
     DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
     DJANGO_STATIC_ROOT=/app/staticfiles \
@@ -92,6 +93,12 @@ FROM runtime AS development
 COPY --from=builder-dev /opt/venv /opt/venv
 ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.local \
     HOME=/tmp
+# The code too, for `make watch`, which runs this image without the bind mount of
+# `make up`; it belongs to you (compose.yaml passes your ids), as the files you edit.
+ARG HOST_UID=10001
+ARG HOST_GID=10001
+RUN install -d -o "$HOST_UID" -g "$HOST_GID" /app /app/media{% if cookiecutter.database == "sqlite" %} /data{% endif %}
+COPY --chown=${HOST_UID}:${HOST_GID} . /app
 # Numeric, so Kubernetes can verify runAsNonRoot.
 USER 10001:10001
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
@@ -99,8 +106,9 @@ CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
 FROM runtime AS production
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=static /app/staticfiles /app/staticfiles
-# Code owned by root: the application user can read it, not change it.
-COPY . .
+# The application alone, owned by root: its user can read it, not change it.
+COPY manage.py ./
+COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
 ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
 # The commit the image was built from (docker-bake.hcl passes it); last, so a new
 # commit rebuilds nothing above.

@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, {% if cookiecutter.use_drf %}include, {% endif %}path, re_path
 
 from .core.media import serve_media
+from .core.views import home
 from .settings.env import env
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", home, name="home"),
     path(env("DJANGO_ADMIN_URL", default="admin/"), admin.site.urls),
 {%- if cookiecutter.use_drf %}
     path("api/", include("{{ cookiecutter.project_slug }}.api.urls")),

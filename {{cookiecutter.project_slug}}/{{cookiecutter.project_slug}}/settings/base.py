@@ -78,6 +78,13 @@ DATABASES = {
     }
 }
 {%- elif cookiecutter.database == "mariadb" -%}
+database_options: dict[str, object] = {
+    "charset": "utf8mb4",
+    "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+}
+# TLS to the server, checked against its CA certificate: name that file.
+if database_ca := env("DATABASE_SSLROOTCERT", default=""):
+    database_options["ssl"] = {"ca": database_ca}
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.mysql",
@@ -88,16 +95,10 @@ DATABASES = {
         "PASSWORD": env("DATABASE_PASSWORD", default=""),
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {
-            "charset": "utf8mb4",
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
-        },
+        "OPTIONS": database_options,
         "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
     }
 }
-# TLS to the server, checked against its CA certificate: name that file.
-if database_ca := env("DATABASE_SSLROOTCERT", default=""):
-    DATABASES["default"]["OPTIONS"]["ssl"] = {"ca": database_ca}
 {%- else -%}
 DATABASES = {
     "default": {
