@@ -143,7 +143,8 @@ def main() -> int:
 
     commit = template_commit(ANSWERS)
     answers = {**ANSWERS, "_commit": commit}
-    (root / ANSWERS_FILE).write_text(json.dumps(recorded_answers(answers), indent=2, sort_keys=True) + "\n")
+    recorded = json.dumps(recorded_answers(answers), indent=2, sort_keys=True)
+    (root / ANSWERS_FILE).write_text(recorded + "\n")
     if commit:  # a git checkout of the template: cruft can follow it
         state = cruft_state(answers, commit)
         (root / CRUFT_FILE).write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")

@@ -76,7 +76,9 @@ STRATEGIES = {
     "project_slug": near(st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True)),
     "email": near(st.emails()),
     "domain_name": near(st.builds(".".join, st.lists(label, min_size=2, max_size=4))),
-    "version": near(st.from_regex(r"(0|[1-9][0-9]{0,3})(\.[0-9]{1,3}){0,3}(rc[0-9])?", fullmatch=True)),
+    "version": near(
+        st.from_regex(r"(0|[1-9][0-9]{0,3})(\.[0-9]{1,3}){0,3}(rc[0-9])?", fullmatch=True)
+    ),
     "timezone": near(st.sampled_from(sorted(zoneinfo.available_timezones()))),
     "registry_namespace": near(st.from_regex(r"[a-z0-9]+([._-][a-z0-9]+)*", fullmatch=True)),
     "__image": hostile_text,
