@@ -166,6 +166,11 @@ FIELD_RULES: dict[str, Rule] = {
     "__image": matches(
         IMAGE, IMAGE_LIMIT, f"an image name of at most {IMAGE_LIMIT} characters" + DERIVED
     ),
+    "__services": one_of(("db cache", "db", "cache", "")),
+    "__cache_label": one_of(("Redis", "Valkey", "")),
+    "__proxy_label": one_of(("Caddy", "nginx", "")),
+    "__app_uid": one_of(("10001", "65532")),
+    "__uv_version": matches(re.compile(r"[0-9]+\.[0-9]+\.[0-9]+"), 20, "a uv version: 1.2.3"),
 }
 
 # (field the message names, predicate that is True for a forbidden combination, why)

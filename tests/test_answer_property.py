@@ -81,17 +81,25 @@ STRATEGIES = {
     ),
     "timezone": near(st.sampled_from(sorted(zoneinfo.available_timezones()))),
     "registry_namespace": near(st.from_regex(r"[a-z0-9]+([._-][a-z0-9]+)*", fullmatch=True)),
+    "container_registry": near(st.sampled_from(["ghcr", "dockerhub", "gitlab"])),
     "__image": hostile_text,
     "__app_name": near(label),
+    # Derived facts the files use whole: anything but their own values is refused.
+    **dict.fromkeys(
+        ["__services", "__cache_label", "__proxy_label", "__app_uid", "__uv_version",
+         "__database_label", "__registry_host"],
+        hostile_text,
+    ),
 }  # fmt: skip
 # A refusal may name the answer itself, or one derived from it.
 NAMED = {
     "project_name": {"project_name", "project_slug"},
     "author_name": {"author_name", "registry_namespace"},
+    "container_registry": {"container_registry", "registry_namespace"},
 }
 # Files whose template uses an answer: the only ones it may appear in, raw.
 USES = {
-    "project_name": {"README.md"},
+    "project_name": {"README.md", ".devcontainer/devcontainer.json"},
     "description": {"README.md", "pyproject.toml"},
     "author_name": {"pyproject.toml", "LICENSE"},
 }
@@ -198,6 +206,4 @@ def test_whatever_is_accepted_renders_a_valid_project(field, tmp_path, baseline)
 
 def test_every_free_text_answer_has_a_strategy():
     free_text = {k for k, v in CONTEXT.items() if isinstance(v, str) and k != "__answers_checked"}
-    # Derived answers the templates take whole from others' rules.
-    covered_elsewhere = {"__database_label", "__registry_host", "container_registry"}
-    assert free_text - covered_elsewhere <= set(STRATEGIES)
+    assert free_text <= set(STRATEGIES)

@@ -298,3 +298,25 @@ def test_recorded_answers_file_is_json(bake):
     result = bake()
     recorded = json.loads((result.project_path / ".cookiecutter.json").read_text())
     assert recorded["cookiecutter"]["project_slug"] == "my_django_project"
+
+
+def test_projects_use_the_uv_the_template_is_tested_with():
+    import tomllib
+
+    tooling = tomllib.loads((TEMPLATE_DIR / "pyproject.toml").read_text())
+    assert f"uv=={CONTEXT['__uv_version']}" in tooling["dependency-groups"]["dev"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "services", "uid"),
+    [
+        ({}, "db cache", "10001"),
+        ({"database": "sqlite"}, "cache", "10001"),
+        ({"database": "sqlite", "cache": "none", "task_queue": "none"}, "", "10001"),
+        ({"cache": "none", "task_queue": "none", "dockerfile": "distroless"}, "db", "65532"),
+    ],
+)
+def test_derived_facts(answers, services, uid):
+    derived = load_hook("pre_gen_project", **answers).ANSWERS
+    assert derived["__services"] == services
+    assert derived["__app_uid"] == uid

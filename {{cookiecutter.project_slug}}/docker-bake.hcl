@@ -1,10 +1,13 @@
 # Image builds, for people and pipelines alike (docker buildx bake):
 #   docker buildx bake --load          the production image for this machine, as IMAGE:TAGS
 #   docker buildx bake --push          the same, pushed to the registry (log in first)
-#   docker buildx bake release --push  what CI pushes: linux/amd64 and linux/arm64, with
-#                                      SBOM and provenance attestations (needs a builder
-#                                      with the docker-container driver)
+#   docker buildx bake release --push  linux/amd64 and linux/arm64, with SBOM and
+#                                      provenance attestations; needs a builder with
+#                                      the docker-container driver
 # Every variable can be set from the environment: IMAGE=... TAGS=1.0.0,latest.
+{%- if cookiecutter.ci_provider != "none" %}
+# CI builds and pushes the release target.
+{%- endif %}
 
 variable "IMAGE" {
   default = "{{ cookiecutter.__image }}"
@@ -15,7 +18,8 @@ variable "TAGS" {
   default = "latest"
 }
 
-# The commit the image is built from (CI sets it): a label, and the Sentry release.
+# The commit the image is built from{% if cookiecutter.ci_provider != "none" %} (CI sets it){% endif %}: the image's revision label{% if cookiecutter.use_sentry %}, and
+# Sentry's release{% endif %}.
 variable "REVISION" {
   default = "unknown"
 }
@@ -24,9 +28,12 @@ group "default" {
   targets = ["production"]
 }
 
+{%- if cookiecutter.ci_provider == "github" %}
+
 # Tags and labels that CI computes from the git ref (docker/metadata-action writes a
 # target of this name); empty here.
 target "docker-metadata-action" {}
+{%- endif %}
 
 target "production" {
   context    = "."
@@ -39,7 +46,7 @@ target "production" {
 }
 
 target "release" {
-  inherits  = ["production", "docker-metadata-action"]
+  inherits  = ["production"{% if cookiecutter.ci_provider == "github" %}, "docker-metadata-action"{% endif %}]
   platforms = ["linux/amd64", "linux/arm64"]
   attest = [
     "type=provenance,mode=max",
@@ -50,5 +57,5 @@ target "release" {
 target "development" {
   context = "."
   target  = "development"
-  tags    = ["{{ cookiecutter.project_slug }}:development"]
+  tags    = ["{{ cookiecutter.__app_name }}:development"]
 }

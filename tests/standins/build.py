@@ -20,7 +20,11 @@ HERE = Path(__file__).resolve().parent
 BASE = "standin/trixie"
 # Debian 13 itself: the base of every stand-in, and the distroless builder's base.
 BASE_ALIASES = ["debian:trixie-slim"]
-MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
+# Where apt reads its sources on this machine.
+APT_SOURCES = [
+    *sorted(Path("/etc/apt/sources.list.d").glob("*.sources")),
+    Path("/etc/apt/sources.list"),
+]
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
 # public name -> (folder with the Dockerfile, build arguments)
@@ -41,6 +45,19 @@ STANDINS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+def debian_mirror() -> str:
+    """The Debian mirror this machine's apt uses, or DEBIAN_MIRROR: a machine behind an
+    internal mirror builds the stand-ins unchanged."""
+    if os.environ.get("DEBIAN_MIRROR"):
+        return os.environ["DEBIAN_MIRROR"]
+    for sources in APT_SOURCES:
+        for line in sources.read_text().splitlines() if sources.exists() else []:
+            words = line.split()
+            if words[:1] in (["URIs:"], ["deb"]) and "security" not in words[1]:
+                return words[1]
+    raise SystemExit("no Debian mirror in /etc/apt: set DEBIAN_MIRROR to one")
+
+
 def present(image: str) -> bool:
     return (
         subprocess.run(["docker", "image", "inspect", image], capture_output=True).returncode == 0
@@ -50,8 +67,9 @@ def present(image: str) -> bool:
 def build_base() -> None:
     """Debian trixie minbase, with this machine's CA bundle (builds fetch over TLS)."""
     with tempfile.TemporaryDirectory(prefix="trixie-") as root:
+        mirror = debian_mirror()
         subprocess.run(
-            ["debootstrap", "--variant=minbase", "trixie", root, MIRROR],
+            ["debootstrap", "--variant=minbase", "trixie", root, mirror],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -66,7 +84,8 @@ def build_base() -> None:
         Path(root, "etc/apt/apt.conf.d/99snapshot").write_text(
             'Acquire::Check-Valid-Until "false";\n'
         )
-        Path(root, "etc/apt/sources.list").write_text(f"deb {MIRROR} trixie main\n")
+        # Later suites (sid) come from the same mirror: the stand-ins read it from here.
+        Path(root, "etc/apt/sources.list").write_text(f"deb {mirror} trixie main\n")
         shutil.rmtree(Path(root, "var/cache/apt/archives"), ignore_errors=True)
         tar = subprocess.Popen(["tar", "-C", root, "-c", "."], stdout=subprocess.PIPE)
         subprocess.run(

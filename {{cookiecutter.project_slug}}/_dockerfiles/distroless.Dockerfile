@@ -24,7 +24,7 @@ ENV UV_LINK_MODE=copy \
     UV_PROJECT_ENVIRONMENT=/opt/venv
 RUN --mount=type=cache,target=/root/.cache/pip \
     python3.13 -m venv /opt/uv \
-    && /opt/uv/bin/pip install uv==0.13.8
+    && /opt/uv/bin/pip install uv=={{ cookiecutter.__uv_version }}
 WORKDIR /app
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
@@ -83,7 +83,7 @@ ARG HOST_UID=10001
 ARG HOST_GID=10001
 RUN install -d -o "$HOST_UID" -g "$HOST_GID" /app /app/media{% if cookiecutter.database == "sqlite" %} /data{% endif %}
 COPY --chown=${HOST_UID}:${HOST_GID} . /app
-# Numeric, so Kubernetes can verify runAsNonRoot.
+# Numeric, so that a platform can verify that it is not root.
 USER 10001:10001
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
 
@@ -92,11 +92,11 @@ COPY --from=builder /opt/venv /opt/venv
 COPY --from=static /app/staticfiles /app/staticfiles
 {%- if cookiecutter.database == "sqlite" %}
 # The SQLite database lives in a volume mounted here; a new volume takes this owner.
-COPY --from=static --chown=65532:65532 /volumes/data /data
+COPY --from=static --chown={{ cookiecutter.__app_uid }}:{{ cookiecutter.__app_uid }} /volumes/data /data
 {%- endif %}
 {%- if cookiecutter.media_storage == "volume" %}
 # Uploaded files live in a volume mounted here; a new volume takes this owner.
-COPY --from=static --chown=65532:65532 /volumes/media /app/media
+COPY --from=static --chown={{ cookiecutter.__app_uid }}:{{ cookiecutter.__app_uid }} /volumes/media /app/media
 {%- endif %}
 # The application alone, owned by root: its user can read it, not change it.
 WORKDIR /app
@@ -116,8 +116,8 @@ LABEL org.opencontainers.image.revision=$REVISION
 {%- if cookiecutter.use_sentry %}
 ENV SENTRY_RELEASE=$REVISION
 {%- endif %}
-# The distroless user "nonroot"; numeric, so Kubernetes can verify runAsNonRoot.
-USER 65532:65532
+# The distroless user "nonroot"; numeric, so that a platform can verify that it is not root.
+USER {{ cookiecutter.__app_uid }}:{{ cookiecutter.__app_uid }}
 ENTRYPOINT []
 {%- if cookiecutter.web_server == "gunicorn" %}
 CMD ["/opt/venv/bin/gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--control-socket", "/tmp/gunicorn.ctl"]

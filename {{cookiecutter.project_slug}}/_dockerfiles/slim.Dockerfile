@@ -24,7 +24,7 @@ ENV UV_LINK_MODE=copy \
     UV_PYTHON=/usr/local/bin/python \
     UV_PROJECT_ENVIRONMENT=/opt/venv
 RUN --mount=type=cache,target=/root/.cache/pip \
-    python -m pip install uv==0.13.8
+    python -m pip install uv=={{ cookiecutter.__uv_version }}
 WORKDIR /app
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
@@ -72,8 +72,8 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
     && apt-get update \
     && apt-get install -y --no-install-recommends libmariadb3
 {%- endif %}
-RUN groupadd --system --gid 10001 app \
-    && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home app
+RUN groupadd --system --gid {{ cookiecutter.__app_uid }} app \
+    && useradd --system --uid {{ cookiecutter.__app_uid }} --gid app --home-dir /app --no-create-home app
 {%- set volume_folders = (["/data"] if cookiecutter.database == "sqlite" else []) + (["/app/media"] if cookiecutter.media_storage == "volume" else []) %}
 {%- if volume_folders %}
 {%- set volume_contents = (["the SQLite database"] if cookiecutter.database == "sqlite" else []) + (["uploaded files"] if cookiecutter.media_storage == "volume" else []) %}
@@ -95,12 +95,12 @@ ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.local \
     HOME=/tmp
 # The code too, for `make watch`, which runs this image without the bind mount of
 # `make up`; it belongs to you (compose.yaml passes your ids), as the files you edit.
-ARG HOST_UID=10001
-ARG HOST_GID=10001
+ARG HOST_UID={{ cookiecutter.__app_uid }}
+ARG HOST_GID={{ cookiecutter.__app_uid }}
 RUN install -d -o "$HOST_UID" -g "$HOST_GID" /app /app/media{% if cookiecutter.database == "sqlite" %} /data{% endif %}
 COPY --chown=${HOST_UID}:${HOST_GID} . /app
-# Numeric, so Kubernetes can verify runAsNonRoot.
-USER 10001:10001
+# Numeric, so that a platform can verify that it is not root.
+USER {{ cookiecutter.__app_uid }}:{{ cookiecutter.__app_uid }}
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
 
 FROM runtime AS production
@@ -117,8 +117,8 @@ LABEL org.opencontainers.image.revision=$REVISION
 {%- if cookiecutter.use_sentry %}
 ENV SENTRY_RELEASE=$REVISION
 {%- endif %}
-# Numeric, so Kubernetes can verify runAsNonRoot.
-USER 10001:10001
+# Numeric, so that a platform can verify that it is not root.
+USER {{ cookiecutter.__app_uid }}:{{ cookiecutter.__app_uid }}
 {%- if cookiecutter.web_server == "gunicorn" %}
 CMD ["gunicorn", "{{ cookiecutter.project_slug }}.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--control-socket", "/tmp/gunicorn.ctl"]
 {%- elif cookiecutter.web_server == "uvicorn" %}

@@ -7,7 +7,7 @@ type (nosniff), and a sandbox runs no script and loads nothing, even for HTML or
 from django.conf import settings
 from django.views.static import serve
 
-# The same headers the proxies send for /media/ (deploy/caddy, deploy/nginx).
+# The same headers as the proxy's /media/ route, where there is one.
 UPLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; sandbox",

@@ -1,7 +1,7 @@
 """Typed access to settings that come from environment variables.
 
-Every getter honours ``NAME_FILE`` before ``NAME``: Docker and Kubernetes secrets
-arrive as files, and reading them here keeps secrets out of the environment.
+Every getter honours ``NAME_FILE`` before ``NAME``: Docker secrets arrive as files,
+and reading them here keeps secrets out of the environment.
 """
 
 import os

@@ -61,7 +61,7 @@ MAILERS = {
 {%- if cookiecutter.media_storage == "s3" %}
 
 # Uploads go to an S3-compatible bucket (AWS, MinIO, Garage, Ceph, R2...); the keys may
-# come from files (Docker or Kubernetes secrets). Static files stay with WhiteNoise.
+# come from files (secrets mounted as files). Static files stay with WhiteNoise.
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage",

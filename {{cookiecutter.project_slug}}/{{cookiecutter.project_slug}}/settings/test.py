@@ -1,4 +1,4 @@
-"""Settings for the test suite: the configured database and cache, fast hashing.
+"""Settings for the test suite: the configured database{% if cookiecutter.cache != "none" %} and cache{% endif %}, fast hashing.
 
 The test runner swaps every mailer for the in-memory one by itself.
 """

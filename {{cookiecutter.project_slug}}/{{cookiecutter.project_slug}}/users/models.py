@@ -9,7 +9,7 @@ class User(AbstractUser):
     """The project's user: a custom model from day one, since swapping later is hard."""
 
     name = models.CharField("full name", max_length=255, blank=True)
-    # An uploaded file, stored by the default storage (MEDIA_ROOT, or the bucket).
+    # An uploaded file, kept by the default storage (see MEDIA_ROOT in the settings).
     avatar = models.FileField(
         upload_to="avatars/",
         blank=True,

@@ -1,0 +1,50 @@
+# Image builds, for people and pipelines alike (docker buildx bake):
+#   docker buildx bake --load          the production image for this machine, as IMAGE:TAGS
+#   docker buildx bake --push          the same, pushed to the registry (log in first)
+#   docker buildx bake release --push  linux/amd64 and linux/arm64, with SBOM and
+#                                      provenance attestations; needs a builder with
+#                                      the docker-container driver
+# Every variable can be set from the environment: IMAGE=... TAGS=1.0.0,latest.
+
+variable "IMAGE" {
+  default = "ghcr.io/jane-doe/my-django-project"
+}
+
+# Comma-separated; each becomes IMAGE:TAG.
+variable "TAGS" {
+  default = "latest"
+}
+
+# The commit the image is built from: the image's revision label.
+variable "REVISION" {
+  default = "unknown"
+}
+
+group "default" {
+  targets = ["production"]
+}
+
+target "production" {
+  context    = "."
+  dockerfile = "Dockerfile"
+  target     = "production"
+  args = {
+    REVISION = REVISION
+  }
+  tags = [for tag in split(",", TAGS) : "${IMAGE}:${tag}"]
+}
+
+target "release" {
+  inherits  = ["production"]
+  platforms = ["linux/amd64", "linux/arm64"]
+  attest = [
+    "type=provenance,mode=max",
+    "type=sbom",
+  ]
+}
+
+target "development" {
+  context = "."
+  target  = "development"
+  tags    = ["my-django-project:development"]
+}

@@ -1,0 +1,209 @@
+"""Back up and restore the production stack's data, through its running containers.
+
+    python3 scripts/backup.py backup            (make backup)
+    python3 scripts/backup.py restore FILE      (make restore FILE=...)
+
+`backup` writes to backups/ (git- and docker-ignored), named with the UTC time:
+the database as SQLite's online backup (DATE-database.sqlite3)
+and the uploaded files as a tar archive (DATE-media.tar).
+`restore` puts back the file it is given, and refuses to overwrite data unless given
+--force; a damaged file is refused before anything is changed.
+Set COMPOSE_FILE to use another stack (compose.yaml: the development one).
+"""
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+STACK = os.environ.get("COMPOSE_FILE", "compose.production.yaml")
+COMPOSE = ["docker", "compose", "-f", STACK]
+BACKUPS = Path("backups")
+NAME = "my_django_project"
+DATABASE_SUFFIX = ".sqlite3"
+MEDIA = "/app/media"
+
+# Whether the database holds data of its own: rows in any table besides the ones a bare
+# `migrate` fills. Run by the web container's Python, with the project's settings.
+HAS_DATA = """
+import django
+django.setup()
+from django.apps import apps
+filled_by_migrate = {"django_migrations", "django_content_type", "auth_permission"}
+print(any(
+    model.objects.exists()
+    for model in apps.get_models()
+    if model._meta.db_table not in filled_by_migrate and not model._meta.proxy
+))
+"""
+
+
+class Refused(Exception):
+    """A backup or restore that would do harm; its message says why."""
+
+
+def compose(*args: str, stdin=None, stdout=None) -> subprocess.CompletedProcess:
+    # docker, found on PATH, with this script's own arguments.
+    result = subprocess.run(  # noqa: S603, S607
+        [*COMPOSE, *args], stdin=stdin, stdout=stdout or subprocess.PIPE,
+        stderr=subprocess.PIPE, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip()
+        raise Refused(message or f"{' '.join(args)} failed")
+    return result
+
+
+def starts_with(path: Path, magic: bytes) -> bool:
+    with path.open("rb") as file:
+        return file.read(len(magic)) == magic
+
+
+def in_service(service: str, *command: str, **streams) -> subprocess.CompletedProcess:
+    return compose("exec", "-T", service, *command, **streams)
+
+
+def python_in_web(code: str, **streams) -> subprocess.CompletedProcess:
+    return in_service("web", "python", "-c", code, **streams)
+
+
+# --- the database ----------------------------------------------------------------------
+
+# Run by the web container's Python, on the database file its settings name.
+SQLITE_BACKUP = """
+import os, sqlite3, sys, tempfile
+with tempfile.NamedTemporaryFile() as copy:
+    target = sqlite3.connect(copy.name)
+    sqlite3.connect(os.environ["DATABASE_PATH"]).backup(target)
+    target.execute("PRAGMA journal_mode=DELETE")  # the whole database in the one file
+    target.close()
+    sys.stdout.buffer.write(open(copy.name, "rb").read())
+"""
+SQLITE_RESTORE = """
+import os, sqlite3, sys, tempfile
+with tempfile.NamedTemporaryFile() as copy:
+    copy.write(sys.stdin.buffer.read())
+    copy.flush()
+    source = sqlite3.connect(copy.name)
+    try:
+        verdict = source.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        verdict = str(error)
+    if verdict != "ok":
+        sys.exit(f"the backup fails SQLite's integrity check: {verdict}")
+    if sys.argv[1:] == ["check"]:
+        sys.exit(0)
+    source.backup(sqlite3.connect(os.environ["DATABASE_PATH"]))
+"""
+
+
+def dump_database(target) -> None:
+    python_in_web(SQLITE_BACKUP, stdout=target)
+
+
+def check_database_file(path: Path) -> None:
+    if not starts_with(path, b"SQLite format 3\0"):
+        raise Refused(f"{path} is not an SQLite database")
+    with path.open("rb") as backup:
+        in_service("web", "python", "-c", SQLITE_RESTORE, "check", stdin=backup)
+
+
+def load_database(path: Path) -> None:
+    with path.open("rb") as backup:
+        python_in_web(SQLITE_RESTORE, stdin=backup)
+
+
+# --- uploaded files --------------------------------------------------------------------
+
+MEDIA_BACKUP = f"""
+import sys, tarfile
+with tarfile.open(fileobj=sys.stdout.buffer, mode="w|") as archive:
+    archive.add({MEDIA!r}, arcname=".")
+"""
+MEDIA_RESTORE = f"""
+import os, sys, tarfile
+with tarfile.open(fileobj=sys.stdin.buffer, mode="r|") as archive:
+    archive.extractall({MEDIA!r}, filter="data")
+"""
+MEDIA_IS_EMPTY = f"import os; print(not any(os.scandir({MEDIA!r})))"
+
+
+def dump_media(target) -> None:
+    python_in_web(MEDIA_BACKUP, stdout=target)
+
+
+def check_media_file(path: Path) -> None:
+    import tarfile
+
+    try:
+        with tarfile.open(path) as archive:
+            archive.getmembers()
+    except tarfile.TarError as error:
+        raise Refused(f"{path} is not a readable tar archive: {error}") from None
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def backup() -> list[Path]:
+    BACKUPS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    parts = [(BACKUPS / f"{stamp}-database{DATABASE_SUFFIX}", dump_database)]
+    parts.append((BACKUPS / f"{stamp}-media.tar", dump_media))
+    for path, write in parts:
+        partial = path.with_suffix(path.suffix + ".partial")
+        try:
+            with partial.open("wb") as target:
+                write(target)
+        except Refused:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(path)
+    return [path for path, _ in parts]
+
+
+def restore(path: Path, force: bool) -> str:
+    if not path.is_file():
+        raise Refused(f"{path} does not exist")
+    if path.name.endswith("-media.tar"):
+        check_media_file(path)
+        empty = python_in_web(MEDIA_IS_EMPTY).stdout.strip() == b"True"
+        if not empty and not force:
+            raise Refused("the media volume holds files: add --force to replace them")
+        with path.open("rb") as archive:
+            python_in_web(MEDIA_RESTORE, stdin=archive)
+        return f"restored the uploaded files from {path}"
+    if not path.name.endswith(DATABASE_SUFFIX):
+        raise Refused(f"{path}: expected a *{DATABASE_SUFFIX} database backup")
+    check_database_file(path)
+    holds_data = python_in_web(HAS_DATA).stdout.strip() == b"True"
+    if holds_data and not force:
+        raise Refused("the database holds data: add --force to replace it")
+    load_database(path)
+    return f"restored the database from {path}"
+
+
+def main(arguments: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("backup", help="write the data to backups/")
+    restoring = commands.add_parser("restore", help="put back a file of backups/")
+    restoring.add_argument("file", type=Path)
+    restoring.add_argument("--force", action="store_true", help="replace existing data")
+    options = parser.parse_args(arguments)
+    try:
+        if options.command == "backup":
+            for path in backup():
+                print(f"backed up to {path}")
+        else:
+            print(restore(options.file, options.force))
+    except Refused as refusal:
+        print(f"{NAME}: {refusal}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
