@@ -16,6 +16,8 @@ COMBOS = covering_set()
 # Generated data, not prose.
 SKIPPED = {"uv.lock", "requirements.txt", "requirements-dev.txt", "LICENSE"}
 TEMPLATE_WORDS = re.compile(r"cookiecutter|the template|\brender(ed|ing)?\b|render time", re.I)
+# The answers, recorded as given.
+ANSWERS_FILES = {".cookiecutter.json", ".cruft.json"}
 # In Kubernetes manifests, "nginx" is the ingress controller's class, not the proxy.
 K8S_WORDS = {"nginx"}
 # Where the project says where it came from, and how to update from it.
@@ -76,14 +78,12 @@ def problems_in(project: Path, answers: dict) -> list[str]:
                 found.append(f"{where}: trailing whitespace")
             if re.match(r" \S", line) and path.suffix in {".md", ".yaml", ".yml", ".hcl"}:
                 found.append(f"{where}: starts with a stray space: {line!r}")
-            if rel not in {".cookiecutter.json", ".cruft.json"}:
-                if TEMPLATE_WORDS.search(line) and not TEMPLATE_WORDS_ALLOWED.search(line):
-                    found.append(f"{where}: speaks of the template: {line.strip()!r}")
+            if rel in ANSWERS_FILES:
+                continue
+            if TEMPLATE_WORDS.search(line) and not TEMPLATE_WORDS_ALLOWED.search(line):
+                found.append(f"{where}: speaks of the template: {line.strip()!r}")
             for word in words - (K8S_WORDS if rel.startswith("deploy/k8s/") else set()):
-                if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", line) and rel not in {
-                    ".cookiecutter.json",
-                    ".cruft.json",
-                }:
+                if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", line):
                     found.append(f"{where}: names {word!r}, which this project lacks")
     return found
 
