@@ -73,6 +73,24 @@ def engine():
     return docker
 
 
+# Swarm mode is engine-wide: `docker swarm init` and `leave` break the embedded DNS of
+# bridge-network containers created meanwhile (moby/moby#45144, #51491), so a stack
+# another worker starts at that moment cannot resolve its database. Tests marked
+# engine_alone hold the engine alone; every other Docker test shares it.
+ENGINE_LOCK = Path("/tmp/django-docker-template-engine.lock")
+
+
+@pytest.fixture(autouse=True)
+def engine_turn(request):
+    if request.node.get_closest_marker("docker") is None:
+        yield
+        return
+    alone = request.node.get_closest_marker("engine_alone") is not None
+    with ENGINE_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        yield
+
+
 def docker_cli() -> str:
     """The docker CLI with its Compose and buildx plugins (no engine needed)."""
     docker = shutil.which("docker")

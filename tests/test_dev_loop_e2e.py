@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port, get, unavailable
+from loops import wait_until
 from matrix import DEFAULTS
 from stacks import Stack
 
@@ -52,15 +53,6 @@ def page(url: str) -> bytes:
     return body if status == 200 else b""
 
 
-def wait_until(predicate, seconds: float, what: str) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if predicate():
-            return time.monotonic() - started
-        time.sleep(0.1)
-    pytest.fail(f"not within {seconds} s: {what}")
-
-
 def test_compose_watch_syncs_code_and_rebuilds_on_new_dependencies(engine, bake):
     result = bake(**ANSWERS, project_slug="watched")
     assert result.exit_code == 0, result.exception
@@ -83,7 +75,7 @@ def test_compose_watch_syncs_code_and_rebuilds_on_new_dependencies(engine, bake)
         views = project / "watched" / "core" / "views.py"
         views.write_text(views.read_text().replace("It works.", "It still works."))
         took = wait_until(lambda: page(url).startswith(b"It still works."), 5,
-                          "the edited text served")  # fmt: skip
+                          "the edited text served", every=0.1)  # fmt: skip
         print(f"edit on the host to new text served: {took:.1f} s")
         assert started_at(engine, name) == before, "the container was restarted"
 

@@ -6,16 +6,15 @@ stack's documented setting for such hosts). All traffic goes to 127.0.0.1.
 """
 
 import os
-import subprocess
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from conftest import free_port, get
+from loops import Load, sh, wait_until
 from matrix import DEFAULTS
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.engine_alone]
 
 DOMAIN = "example.com"
 SLUG = "swarmshop"
@@ -23,60 +22,10 @@ SLUG = "swarmshop"
 APP_UID = 10001
 
 
-def sh(*args, check=True, **kwargs) -> str:
-    result = subprocess.run([str(a) for a in args], capture_output=True, text=True, **kwargs)
-    if check and result.returncode != 0:
-        pytest.fail(f"{args} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return result.stdout.strip()
-
-
-class Load:
-    """A bounded request loop on 127.0.0.1, counting answers other than 200."""
-
-    def __init__(self, url: str, max_seconds: float = 600, max_requests: int = 20000):
-        self.url, self.max_seconds, self.max_requests = url, max_seconds, max_requests
-        self.sent = self.failed = 0
-        self.errors: list[str] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        deadline = time.monotonic() + self.max_seconds
-        while not self._stop.is_set() and time.monotonic() < deadline:
-            if self.sent >= self.max_requests:
-                break
-            self.sent += 1
-            try:
-                status = get(self.url, host=DOMAIN, timeout=10)[0]
-            except OSError as error:
-                status = repr(error)
-            if status != 200:
-                self.failed += 1
-                self.errors.append(str(status))
-            time.sleep(0.05)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self._stop.set()
-        self._thread.join()
-
-
 def running_images(service: str) -> list[str]:
     out = sh("docker", "service", "ps", service, "--filter", "desired-state=running",
              "--format", "{{.Image}}")  # fmt: skip
     return out.splitlines()
-
-
-def wait_for(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(1)
-    pytest.fail(f"timed out after {seconds} s waiting for {what}")
 
 
 @pytest.fixture
@@ -127,18 +76,20 @@ def test_rolling_update_without_failures_and_automatic_rollback(swarm, bake, tmp
     try:
         sh(*deploy, cwd=project, env=env, timeout=120)
         url = f"http://127.0.0.1:{port}/health/"
-        wait_for(lambda: _status(url) == 200, 180, "/health/ through the proxy")
+        wait_until(lambda: _status(url) == 200, 180, "/health/ through the proxy")
         assert len(running_images(f"{SLUG}_web")) >= 2
 
-        with Load(url) as load:
+        with Load(url, host=DOMAIN) as load:
             sh(*deploy, cwd=project, env=env | {"TAG": "v2"}, timeout=120)
-            wait_for(lambda: running_images(f"{SLUG}_web") == [f"{image}:v2"] * 2, 180, "web on v2")
+            wait_until(
+                lambda: running_images(f"{SLUG}_web") == [f"{image}:v2"] * 2, 180, "web on v2"
+            )
             time.sleep(3)
-        print(f"rolling update: {load.sent} requests, {load.failed} failed")
+        print(f"rolling update: {load.sent} requests, {len(load.failures)} failed")
         assert load.sent > 50
-        assert load.failed == 0, load.errors[:10]
+        assert not load.failures, load.failures[:10]
 
-        with Load(url) as load:
+        with Load(url, host=DOMAIN) as load:
             started = time.monotonic()
             sh(
                 "docker",
@@ -149,15 +100,17 @@ def test_rolling_update_without_failures_and_automatic_rollback(swarm, bake, tmp
                 f"{image}:broken",
                 f"{SLUG}_web",
             )
-            wait_for(
+            wait_until(
                 lambda: _update_state(f"{SLUG}_web") == "rollback_completed",
                 300,
                 "Swarm to roll the broken update back",
             )
             rollback_seconds = time.monotonic() - started
-        print(f"rollback: {rollback_seconds:.0f} s, {load.sent} requests, {load.failed} failed")
+        print(
+            f"rollback: {rollback_seconds:.0f} s, {load.sent} requests, {len(load.failures)} failed"
+        )
         assert running_images(f"{SLUG}_web") == [f"{image}:v2"] * 2
-        assert load.failed == 0, load.errors[:10]
+        assert not load.failures, load.failures[:10]
         assert _status(url) == 200
     finally:
         remove_stack()
@@ -167,7 +120,7 @@ def remove_stack():
     """The stack and its volumes (`stack rm` keeps volumes, which hold old secrets)."""
     sh("docker", "stack", "rm", SLUG, check=False)
     label = f"label=com.docker.stack.namespace={SLUG}"
-    wait_for(lambda: not sh("docker", "ps", "-aq", "--filter", label), 120, "the stack to go")
+    wait_until(lambda: not sh("docker", "ps", "-aq", "--filter", label), 120, "the stack to go")
     for volume in sh("docker", "volume", "ls", "-q", "--filter", label).split():
         sh("docker", "volume", "rm", volume, check=False)
 
