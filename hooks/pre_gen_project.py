@@ -28,7 +28,8 @@ REGISTRIES = ("ghcr", "dockerhub", "gitlab")
 REGISTRY_HOSTS = ("ghcr.io", "docker.io", "registry.gitlab.com")
 DATABASE_LABELS = ("PostgreSQL", "MariaDB", "SQLite")
 
-SLUG = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# Its last character too must be valid in a DNS label once _ becomes - (__app_name).
+SLUG = re.compile(r"[a-z]([a-z0-9_]{0,38}[a-z0-9])?")
 # The common shape of an address: no quotes, spaces or characters a shell, an env file
 # or YAML would read specially.
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,63}")
@@ -79,7 +80,7 @@ def slug_problem(value: str) -> str | None:
     if not SLUG.fullmatch(value):
         return (
             "a Python package name: a lowercase letter, then lowercase letters, digits "
-            "or underscores, 40 characters at most"
+            "or underscores, ending in a letter or digit, 40 characters at most"
         )
     if keyword.iskeyword(value) or keyword.issoftkeyword(value):
         return "a name that is not a Python keyword"

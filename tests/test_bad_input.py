@@ -20,8 +20,8 @@ BAD_ANSWERS = [
     ({"project_slug": "django"}, "project_slug='django' is not allowed: expected a name that no "
      "installed package uses: it is a module of a dependency."),
     ({"project_name": "a/b"}, "project_slug='a/b' is not allowed: expected a Python package "
-     "name: a lowercase letter, then lowercase letters, digits or underscores, 40 characters "
-     "at most."),
+     "name: a lowercase letter, then lowercase letters, digits or underscores, ending in a "
+     "letter or digit, 40 characters at most."),
     ({"project_name": "a" * 5000}, "project_name='" + "a" * 40 + "'... (5000 characters) is "
      "not allowed: expected one line of printable text, at most 200 characters."),
     ({"domain_name": "example\n.com"}, "domain_name='example\\n.com' is not allowed: expected a "
@@ -35,6 +35,9 @@ BAD_ANSWERS = [
      "between them; GitLab subgroups as group/subgroup)."),
     ({"project_slug": "kombu"}, "project_slug='kombu' is not allowed: expected a name that no "
      "installed package uses: it is a module of a dependency."),
+    ({"project_slug": "shop_"}, "project_slug='shop_' is not allowed: expected a Python "
+     "package name: a lowercase letter, then lowercase letters, digits or underscores, ending "
+     "in a letter or digit, 40 characters at most."),
     ({"project_slug": "deploy"}, "project_slug='deploy' is not allowed: expected a name the "
      "project does not use already for a file, folder or package."),
     ({"project_name": " "}, "project_name=' ' is not allowed: expected one line of printable "
