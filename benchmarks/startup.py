@@ -10,6 +10,8 @@ variant, development and production stacks, with images built beforehand:
   total is the critical path;
 - the floor: the database alone, `up` to healthy, fresh and restarted; the stack's time
   as a ratio to it;
+- a new web container beside a running production stack (what a scale-out, a Swarm
+  task or a pod is): seconds from its process starting to its first 200 on /health/;
 - Python's import of Django, setup included, inside the web image, with the bytecode
   the image ships and with none.
 
@@ -50,9 +52,11 @@ def sh(*args, cwd=None, env=None, check=True) -> str:
     return result.stdout
 
 
-def health_status(port: int) -> int:
+def health_status(port: int, host: str | None = None) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/health/",
+                                     headers={"Host": host} if host else {})  # fmt: skip
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1) as r:
+        with urllib.request.urlopen(request, timeout=1) as r:
             return r.status
     except Exception:
         return 0
@@ -106,18 +110,37 @@ IMPORT = (
 
 
 def import_times(image: str) -> tuple[float, float]:
-    """Django's import and setup in a new container of the production image: first with
-    the bytecode the image ships (none: compiled on the way), then with what that run
-    cached. Two processes in one container; the image needs no shell."""
-    runner = (
-        "import subprocess, sys\n"
-        f"for _ in range(2): print(subprocess.run([sys.executable, '-c', {IMPORT!r}], "
-        "capture_output=True, text=True).stdout.strip())"
-    )
-    out = sh("docker", "run", "--rm", "-e", "DJANGO_SECRET_KEY=benchmark-only",
-             "-e", "DATABASE_PATH=/tmp/db.sqlite3", "--entrypoint", "python", image,
-             "-c", runner).split()  # fmt: skip
-    return float(out[0]), float(out[1])
+    """Django's import and setup in a new container of the production image: with the
+    bytecode the image ships, and with none (every module compiled on the way)."""
+    seconds = []
+    no_bytecode = ["-e", "PYTHONPYCACHEPREFIX=/tmp/none", "-e", "PYTHONDONTWRITEBYTECODE=1"]
+    for bytecode in ([], no_bytecode):
+        out = sh("docker", "run", "--rm", "-e", "DJANGO_SECRET_KEY=benchmark-only",
+                 "-e", "DATABASE_PATH=/tmp/db.sqlite3", *bytecode, "--entrypoint", "python",
+                 image, "-c", IMPORT)  # fmt: skip
+        seconds.append(float(out.split()[-1]))
+    return seconds[0], seconds[1]
+
+
+def new_web_container(project: Path, env: dict, port: int) -> float:
+    """A web container added to the running stack, its port on 127.0.0.1: seconds from
+    its process starting (the engine's StartedAt) to its first 200 on /health/, which
+    asks the database and cache as the health check does."""
+    name = "startup-new-web"
+    sh("docker", "rm", "-f", name, check=False)
+    try:
+        sh("docker", "compose", "run", "-d", "--no-deps", "--name", name,
+           "-p", f"127.0.0.1:{port}:8000", "web", cwd=project, env=env)  # fmt: skip
+        deadline = time.time() + 120
+        while health_status(port, host="example.com") != 200:
+            if time.time() > deadline:
+                raise RuntimeError("the new web container gave no 200 within 120 s")
+            time.sleep(0.02)
+        first_200 = time.time()
+        state = json.loads(sh("docker", "inspect", name))[0]["State"]
+        return first_200 - parse_time(state["StartedAt"])
+    finally:
+        sh("docker", "rm", "-f", name, check=False)
 
 
 def stack_env(stack: str, port: int, slug: str) -> dict:
@@ -138,7 +161,12 @@ def measure(name: str, answers: dict, runs: int) -> None:
         project = Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=output,
                                     extra_context=answers))  # fmt: skip
         print(f"\n## {name}")
-        print(f"{'stack':<12} {'start':<8} {'median s':>9} {'runs':>22}   critical path")
+        floors = floor(project)
+        print(f"floor: the database alone, up to healthy: fresh {floors['fresh']:.1f} s, "
+              f"restart {floors['restart']:.1f} s")  # fmt: skip
+        print(f"{'stack':<12} {'start':<8} {'median s':>9} {'x floor':>8} {'runs':>22}   "
+              "critical path (ready, s after up)")  # fmt: skip
+        new_web = []
         for stack in STACKS:
             # Production: through the proxy, which answers /health/ (the liveness check)
             # once web is up; web is healthy only once its dependencies are.
@@ -156,35 +184,42 @@ def measure(name: str, answers: dict, runs: int) -> None:
                     seconds, times = up_to_first_200(project, env, port)
                     results["restart"].append(seconds)
                     paths["restart"] = critical_path(times)
+                if stack == "production":
+                    new_web = [new_web_container(project, env, port + 5) for _ in range(runs)]
             finally:
                 sh("docker", "compose", "down", "-v", cwd=project, env=env, check=False)
             for start, values in results.items():
                 runs_text = ", ".join(f"{v:.1f}" for v in values)
                 median = statistics.median(values)
-                print(f"{stack:<12} {start:<8} {median:>9.1f} {runs_text:>22}   {paths[start]}")
-        cold, warm = import_times(f"{slug}-bench:latest")
-        print(f"django import + setup in the production image: {cold:.2f} s compiling, "
-              f"{warm:.2f} s from bytecode")  # fmt: skip
-        floor(project)
+                ratio = median / floors[start]
+                print(f"{stack:<12} {start:<8} {median:>9.1f} {ratio:>8.1f} {runs_text:>22}   "
+                      f"{paths[start]}")  # fmt: skip
+        print(
+            f"a new web container, process start to first 200: median "
+            f"{statistics.median(new_web):.2f} s ({', '.join(f'{v:.2f}' for v in new_web)})"
+        )
+        shipped, none = import_times(f"{slug}-bench:latest")
+        print(f"django import + setup in the production image: {shipped:.2f} s with the "
+              f"bytecode it ships, {none:.2f} s compiling")  # fmt: skip
 
 
-def floor(project: Path) -> None:
-    """The database alone, from `up` to healthy: what no stack can beat."""
+def floor(project: Path) -> dict[str, float]:
+    """The database alone, from `up` to healthy, fresh and restarted: what no stack can
+    beat."""
     env = os.environ | {"COMPOSE_FILE": "compose.yaml", "COMPOSE_PROJECT_NAME": "startup-db"}
     timings = {}
     try:
         for start in ("fresh", "restart"):
             if start == "fresh":
                 sh("docker", "compose", "down", "-v", cwd=project, env=env)
-            else:
-                sh("docker", "compose", "stop", cwd=project, env=env)
+            else:  # after `down`, its volume kept, as the stacks restart
+                sh("docker", "compose", "down", cwd=project, env=env)
             began = time.perf_counter()
             sh("docker", "compose", "up", "--wait", "--no-build", "db", cwd=project, env=env)
             timings[start] = time.perf_counter() - began
     finally:
         sh("docker", "compose", "down", "-v", cwd=project, env=env, check=False)
-    print(f"floor: the database alone, up to healthy: fresh {timings['fresh']:.1f} s, "
-          f"restart {timings['restart']:.1f} s")  # fmt: skip
+    return timings
 
 
 def main() -> int:

@@ -2,8 +2,9 @@
 # (distroless: no shell, no package manager, non-root). The builder uses Debian 13's
 # own Python 3.13, the interpreter the distroless image carries, at the same paths, so
 # the virtual environment moves across unchanged. It is built from the lock alone, in
-# its own layer, and holds no bytecode (Python caches what it imports under /tmp at run
-# time, PYTHONPYCACHEPREFIX) and no translation sources (.po; Django reads the .mo files).
+# its own layer, and holds no bytecode and no translation sources (.po; Django reads the
+# .mo files): production carries the bytecode of what start-up imports, compiled at
+# build (/opt/pycache); development caches what it imports under /tmp.
 ARG BUILDER_IMAGE=debian:trixie-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/python3-debian13:nonroot
 
@@ -54,14 +55,21 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     /opt/venv/bin/pip install --no-compile --require-hashes -r requirements-dev.txt
 {%- endif %}
 
-# Static files, collected with the production settings (the key is a build-time dummy).
 FROM builder AS static
 COPY manage.py ./
 COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
-RUN DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
-    DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
-    DJANGO_STATIC_ROOT=/app/staticfiles \
-    /opt/venv/bin/python manage.py collectstatic --noinput
+# Static files, collected with the production settings (the key is a build-time dummy);
+# then the bytecode of what start-up imports, compiled once here rather than by every
+# process the image starts (PYTHONPYCACHEPREFIX points at it, read-only at run time).
+ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
+RUN export DJANGO_SECRET_KEY=build-time-only-not-a-secret \
+    && DJANGO_STATIC_ROOT=/app/staticfiles /opt/venv/bin/python manage.py collectstatic --noinput \
+    && PYTHONDONTWRITEBYTECODE='' PYTHONPYCACHEPREFIX=/opt/pycache \
+    /opt/venv/bin/python -c "import django; django.setup(); \
+import {{ cookiecutter.project_slug }}.{{ 'asgi' if cookiecutter.web_server == 'uvicorn' else 'wsgi' }}, {{ cookiecutter.project_slug }}.core.probe{% if cookiecutter.task_queue == 'celery' %}, {{ cookiecutter.project_slug }}.celery{% endif %}; \
+import {{ {'gunicorn': 'gunicorn.app.wsgiapp', 'uvicorn': 'uvicorn.main', 'granian': 'granian.cli'}[cookiecutter.web_server] }}; \
+from django.core.management.commands import migrate; \
+from django.db.migrations.loader import MigrationLoader; MigrationLoader(None)"
 {%- if cookiecutter.database == "sqlite" or cookiecutter.media_storage == "volume" %} \
     && mkdir -p{% if cookiecutter.database == "sqlite" %} /volumes/data{% endif %}{% if cookiecutter.media_storage == "volume" %} /volumes/media{% endif %}
 {%- endif %}
@@ -83,6 +91,8 @@ ARG HOST_UID=10001
 ARG HOST_GID=10001
 RUN install -d -o "$HOST_UID" -g "$HOST_GID" /app /app/media{% if cookiecutter.database == "sqlite" %} /data{% endif %}
 COPY --chown=${HOST_UID}:${HOST_GID} . /app
+# Start-up's bytecode, compiled with the production image, where Python caches the rest.
+COPY --from=static --chown=${HOST_UID}:${HOST_GID} /opt/pycache /tmp/pycache
 # Numeric, so that a platform can verify that it is not root.
 USER 10001:10001
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
@@ -90,6 +100,7 @@ CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
 FROM ${RUNTIME_IMAGE} AS production
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=static /app/staticfiles /app/staticfiles
+COPY --from=static /opt/pycache /opt/pycache
 {%- if cookiecutter.database == "sqlite" %}
 # The SQLite database lives in a volume mounted here; a new volume takes this owner.
 COPY --from=static --chown={{ cookiecutter.__app_uid }}:{{ cookiecutter.__app_uid }} /volumes/data /data
@@ -103,7 +114,7 @@ WORKDIR /app
 COPY manage.py ./
 COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
 ENV PATH=/opt/venv/bin:/usr/bin:/bin \
-    PYTHONPYCACHEPREFIX=/tmp/pycache \
+    PYTHONPYCACHEPREFIX=/opt/pycache \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
 EXPOSE 8000

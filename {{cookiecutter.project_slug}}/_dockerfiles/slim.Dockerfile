@@ -1,8 +1,9 @@
 # Targets: "development" (dev tools, source bind-mounted) and "production".
 # The virtual environment is built from the lock alone, in its own layer, so a change
 # to the code rebuilds only the code layer. It holds no bytecode (a quarter of its
-# size): Python caches what it imports under /tmp at run time (PYTHONPYCACHEPREFIX),
-# and no translation sources (.po; Django reads only the compiled .mo files).
+# size) and no translation sources (.po; Django reads only the compiled .mo files):
+# production carries the bytecode of what start-up imports, compiled at build
+# (/opt/pycache); development caches what it imports under /tmp.
 ARG PYTHON_IMAGE=python:{{ cookiecutter.python_version }}-slim-trixie
 
 FROM ${PYTHON_IMAGE} AS builder
@@ -54,14 +55,21 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     /opt/venv/bin/pip install --no-compile --require-hashes -r requirements-dev.txt
 {%- endif %}
 
-# Static files, collected with the production settings (the key is a build-time dummy).
 FROM builder AS static
 COPY manage.py ./
 COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
-RUN DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
-    DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
-    DJANGO_STATIC_ROOT=/app/staticfiles \
-    /opt/venv/bin/python manage.py collectstatic --noinput
+# Static files, collected with the production settings (the key is a build-time dummy);
+# then the bytecode of what start-up imports, compiled once here rather than by every
+# process the image starts (PYTHONPYCACHEPREFIX points at it, read-only at run time).
+ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
+RUN export DJANGO_SECRET_KEY=build-time-only-not-a-secret \
+    && DJANGO_STATIC_ROOT=/app/staticfiles /opt/venv/bin/python manage.py collectstatic --noinput \
+    && PYTHONDONTWRITEBYTECODE='' PYTHONPYCACHEPREFIX=/opt/pycache \
+    /opt/venv/bin/python -c "import django; django.setup(); \
+import {{ cookiecutter.project_slug }}.{{ 'asgi' if cookiecutter.web_server == 'uvicorn' else 'wsgi' }}, {{ cookiecutter.project_slug }}.core.probe{% if cookiecutter.task_queue == 'celery' %}, {{ cookiecutter.project_slug }}.celery{% endif %}; \
+import {{ {'gunicorn': 'gunicorn.app.wsgiapp', 'uvicorn': 'uvicorn.main', 'granian': 'granian.cli'}[cookiecutter.web_server] }}; \
+from django.core.management.commands import migrate; \
+from django.db.migrations.loader import MigrationLoader; MigrationLoader(None)"
 
 FROM ${PYTHON_IMAGE} AS runtime
 {%- if cookiecutter.database == "mariadb" %}
@@ -99,6 +107,8 @@ ARG HOST_UID={{ cookiecutter.__app_uid }}
 ARG HOST_GID={{ cookiecutter.__app_uid }}
 RUN install -d -o "$HOST_UID" -g "$HOST_GID" /app /app/media{% if cookiecutter.database == "sqlite" %} /data{% endif %}
 COPY --chown=${HOST_UID}:${HOST_GID} . /app
+# Start-up's bytecode, compiled with the production image, where Python caches the rest.
+COPY --from=static --chown=${HOST_UID}:${HOST_GID} /opt/pycache /tmp/pycache
 # Numeric, so that a platform can verify that it is not root.
 USER {{ cookiecutter.__app_uid }}:{{ cookiecutter.__app_uid }}
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
@@ -106,10 +116,12 @@ CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
 FROM runtime AS production
 COPY --from=builder /opt/venv /opt/venv
 COPY --from=static /app/staticfiles /app/staticfiles
+COPY --from=static /opt/pycache /opt/pycache
 # The application alone, owned by root: its user can read it, not change it.
 COPY manage.py ./
 COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
-ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
+ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production \
+    PYTHONPYCACHEPREFIX=/opt/pycache
 # The commit the image was built from (docker-bake.hcl passes it); last, so a new
 # commit rebuilds nothing above.
 ARG REVISION=unknown

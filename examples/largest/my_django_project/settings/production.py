@@ -56,11 +56,13 @@ STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env("STORAGE_BUCKET_NAME"),
+            # Required where the stack runs (compose, the stack, the ConfigMap set it).
+            "bucket_name": env("STORAGE_BUCKET_NAME", default=""),
             "endpoint_url": env("STORAGE_ENDPOINT_URL", default="") or None,
             "region_name": env("STORAGE_REGION_NAME", default="") or None,
-            "access_key": env("STORAGE_ACCESS_KEY_ID"),
-            "secret_key": env("STORAGE_SECRET_ACCESS_KEY"),
+            # Without keys, boto3 looks for others (an instance's or pod's role).
+            "access_key": env("STORAGE_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("STORAGE_SECRET_ACCESS_KEY", default="") or None,
             # Private objects, reached through links signed for an hour.
             "default_acl": None,
             "querystring_auth": True,
