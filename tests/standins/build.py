@@ -42,6 +42,7 @@ STANDINS: dict[str, tuple[str, dict[str, str]]] = {
     "valkey/valkey:8": ("keyvalue", {"SERVER": "valkey"}),
     "caddy:2-alpine": ("caddy", {}),
     "nginx:1.28-alpine": ("nginx", {}),
+    "docker:29-dind": ("dind", {}),
 }
 
 
