@@ -30,6 +30,7 @@ SUITE_OPTIONS = {
         "package_manager",
         "use_drf",
         "use_sentry",
+        "media_storage",
         "ci_provider",
     )
 }

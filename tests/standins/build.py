@@ -18,8 +18,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BASE = "standin/trixie"
-# Debian 13 itself: the base of every stand-in, and the distroless builder's base.
-BASE_ALIASES = ["debian:trixie-slim"]
+# Debian 13 itself: the base of every stand-in, the distroless builder's base, and the
+# helper images gitlab-ci-local starts to copy files (a shell and coreutils).
+BASE_ALIASES = ["debian:trixie-slim", "firecow/gitlab-ci-local-util:latest", "alpine:latest"]
 # Where apt reads its sources on this machine.
 APT_SOURCES = [
     *sorted(Path("/etc/apt/sources.list.d").glob("*.sources")),
@@ -43,6 +44,7 @@ STANDINS: dict[str, tuple[str, dict[str, str]]] = {
     "caddy:2-alpine": ("caddy", {}),
     "nginx:1.28-alpine": ("nginx", {}),
     "docker:29-dind": ("dind", {}),
+    "sumina46/wait-for-it:latest": ("waitforit", {}),
 }
 
 
