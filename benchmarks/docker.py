@@ -5,7 +5,7 @@ compiles nothing (binary wheels) where the database driver has wheels; a code-on
 rebuild under 5 s whose new layers hold only the code; `up` to healthy under 15 s from
 fresh volumes. Needs a running engine and the stand-in images (tests/standins).
 
-Run: uv run python benchmarks/docker.py
+Run from the template's folder: uv run python -m benchmarks.docker
 """
 
 import json
@@ -20,9 +20,8 @@ from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from matrix import DEFAULTS, TEMPLATE_DIR  # noqa: E402
-from standins.build import ensure  # noqa: E402
+from tests.matrix import DEFAULTS, TEMPLATE_DIR
+from tests.standins.build import ensure
 
 VARIANTS = {
     "slim, uv, postgresql": {},

@@ -1,7 +1,7 @@
 """Time rendering: the default project, and every combination the tests render.
 
 Prints medians over several runs. Target: the default render under 0.5 s.
-Run: uv run python benchmarks/render.py [--repeat N]
+Run from the template's folder: uv run python -m benchmarks.render [--repeat N]
 """
 
 import argparse
@@ -9,12 +9,10 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from matrix import TEMPLATE_DIR, covering_set  # noqa: E402
+from tests.matrix import TEMPLATE_DIR, covering_set
 
 
 def render(answers: dict) -> float:

@@ -15,7 +15,7 @@ variant, development and production stacks, with images built beforehand:
 - Python's import of Django, setup included, inside the web image, with the bytecode
   the image ships and with none.
 
-Run: uv run python benchmarks/startup.py [--runs 3]
+Run from the template's folder: uv run python -m benchmarks.startup [--runs 3]
 Needs a running engine and the stand-in images (tests/standins).
 """
 
@@ -33,9 +33,8 @@ from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from matrix import DEFAULTS, TEMPLATE_DIR  # noqa: E402
-from standins.build import ensure  # noqa: E402
+from tests.matrix import DEFAULTS, TEMPLATE_DIR
+from tests.standins.build import ensure
 
 VARIANTS = {
     "postgresql + redis + celery + caddy": {},
