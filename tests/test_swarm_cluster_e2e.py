@@ -267,9 +267,10 @@ def test_the_stack_spreads_drains_and_survives_a_node(cluster, bake, combo):
     # A rolling update across the nodes, under load.
     with marked_load(cluster["node1"], f"roll-{uuid.uuid4().hex[:6]}") as load:
         deploy("v2")
-        wait_until(lambda: web_images() == [f"{image}:v2"], 300, "every web task on v2")
+        rolled = wait_until(lambda: web_images() == [f"{image}:v2"], 300, "every web task on v2")
         time.sleep(3)
-    print(f"rolling update: {load.sent} requests, {len(load.failures)} failed")
+    print(f"rolling update: {rolled:.0f} s for 3 tasks, {load.sent} requests, "
+          f"{len(load.failures)} failed")  # fmt: skip
     assert load.sent > 50 and not load.failures, load.failures[:10]
 
     # A broken release rolls back by itself, with no failed request.

@@ -55,6 +55,12 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     /opt/venv/bin/pip install --no-compile --require-hashes -r requirements-dev.txt
 {%- endif %}
 
+# The production environment, without the apps' static folders: collectstatic has put
+# them, hashed and compressed, in /app/staticfiles, where WhiteNoise serves them from.
+FROM builder AS venv
+RUN find /opt/venv/lib -type d -name static ! -exec test -e "{}/__init__.py" \; -prune \
+    -exec rm -rf {} +
+
 FROM builder AS static
 COPY manage.py ./
 COPY {{ cookiecutter.project_slug }}/ {{ cookiecutter.project_slug }}/
@@ -65,11 +71,7 @@ ENV DJANGO_SETTINGS_MODULE={{ cookiecutter.project_slug }}.settings.production
 RUN export DJANGO_SECRET_KEY=build-time-only-not-a-secret \
     && DJANGO_STATIC_ROOT=/app/staticfiles /opt/venv/bin/python manage.py collectstatic --noinput \
     && PYTHONDONTWRITEBYTECODE='' PYTHONPYCACHEPREFIX=/opt/pycache \
-    /opt/venv/bin/python -c "import django; django.setup(); \
-import {{ cookiecutter.project_slug }}.{{ 'asgi' if cookiecutter.web_server == 'uvicorn' else 'wsgi' }}, {{ cookiecutter.project_slug }}.core.probe{% if cookiecutter.task_queue == 'celery' %}, {{ cookiecutter.project_slug }}.celery{% endif %}; \
-import {{ {'gunicorn': 'gunicorn.app.wsgiapp', 'uvicorn': 'uvicorn.main', 'granian': 'granian.cli'}[cookiecutter.web_server] }}; \
-from django.core.management.commands import migrate; \
-from django.db.migrations.loader import MigrationLoader; MigrationLoader(None)"
+    /opt/venv/bin/python -m {{ cookiecutter.project_slug }}.core.compile_startup
 {%- if cookiecutter.database == "sqlite" or cookiecutter.media_storage == "volume" %} \
     && mkdir -p{% if cookiecutter.database == "sqlite" %} /volumes/data{% endif %}{% if cookiecutter.media_storage == "volume" %} /volumes/media{% endif %}
 {%- endif %}
@@ -98,7 +100,7 @@ USER 10001:10001
 CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]
 
 FROM ${RUNTIME_IMAGE} AS production
-COPY --from=builder /opt/venv /opt/venv
+COPY --from=venv /opt/venv /opt/venv
 COPY --from=static /app/staticfiles /app/staticfiles
 COPY --from=static /opt/pycache /opt/pycache
 {%- if cookiecutter.database == "sqlite" %}

@@ -60,6 +60,9 @@ STORAGES = {
 }
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=False)
 
+# collectstatic keeps only the hashed names, which {% static %} links to: half the files.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+
 init_sentry(
     dsn=env("SENTRY_DSN", default=""),
     environment=env("SENTRY_ENVIRONMENT", default="production"),

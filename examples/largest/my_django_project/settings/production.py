@@ -76,6 +76,9 @@ STORAGES = {
 }
 SERVE_MEDIA = False
 
+# collectstatic keeps only the hashed names, which {% static %} links to: half the files.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+
 init_sentry(
     dsn=env("SENTRY_DSN", default=""),
     environment=env("SENTRY_ENVIRONMENT", default="production"),

@@ -1,0 +1,32 @@
+"""Import what a container's start imports, once, when the production image is built.
+
+    PYTHONPYCACHEPREFIX=/opt/pycache python -m my_django_project.core.compile_startup
+
+Python then writes the bytecode of every module it imported under /opt/pycache, where
+the image's processes read it (PYTHONPYCACHEPREFIX): they start without compiling
+Django, the server and this package first.
+"""
+
+import importlib
+
+import django
+from django.db.migrations.loader import MigrationLoader
+
+STARTUP_MODULES = [
+    "my_django_project.wsgi",
+    "gunicorn.app.wsgiapp",
+    "my_django_project.core.probe",
+    "my_django_project.celery",
+    "django.core.management.commands.migrate",
+]
+
+
+def main() -> None:
+    django.setup()
+    for name in STARTUP_MODULES:
+        importlib.import_module(name)
+    MigrationLoader(None)  # every migration module, as migrate reads them
+
+
+if __name__ == "__main__":
+    main()
