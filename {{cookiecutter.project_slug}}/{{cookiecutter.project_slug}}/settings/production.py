@@ -98,7 +98,8 @@ STORAGES = {
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default={{ "True" if cookiecutter.reverse_proxy == "none" else "False" }})
 {%- endif %}
 
-# collectstatic keeps only the hashed names, which {% raw %}{% static %}{% endraw %} links to: half the files.
+# collectstatic keeps only the hashed names, which the static template tag links to:
+# half the files.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 {%- if cookiecutter.use_sentry %}
 

@@ -60,7 +60,8 @@ STORAGES = {
 }
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=False)
 
-# collectstatic keeps only the hashed names, which {% static %} links to: half the files.
+# collectstatic keeps only the hashed names, which the static template tag links to:
+# half the files.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 init_sentry(

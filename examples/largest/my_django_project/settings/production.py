@@ -76,7 +76,8 @@ STORAGES = {
 }
 SERVE_MEDIA = False
 
-# collectstatic keeps only the hashed names, which {% static %} links to: half the files.
+# collectstatic keeps only the hashed names, which the static template tag links to:
+# half the files.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 init_sentry(
