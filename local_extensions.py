@@ -6,7 +6,8 @@ derived answer is rendered through it. It gives the template three things:
 - a refusal of old Pythons, before anything is asked;
 - the check of the answers (the pre-generation hook's own rules), run as the last
   derived answer: a bad answer stops cookiecutter before it makes a single folder;
-- the facts the rules need from the template's own files, and a TOML string filter.
+- the facts the rules need from the template's own files: what each derived answer
+  is for the answers given, and a TOML string filter.
 
 It runs inside cookiecutter's process, with the Python cookiecutter runs on: keep it to
 the standard library and to syntax that Python 3.10 can at least read.
@@ -17,9 +18,11 @@ import re
 import sys
 from pathlib import Path
 
+from jinja2 import TemplateError
 from jinja2.ext import Extension
 
 HERE = Path(__file__).resolve().parent
+CONTEXT_FILE = HERE / "cookiecutter.json"
 PROJECT = HERE / "{{cookiecutter.project_slug}}"
 PRE_GEN_HOOK = HERE / "hooks" / "pre_gen_project.py"
 # The hooks read TOML (tomllib) and the generated code targets Python 3.13.
@@ -64,6 +67,17 @@ def project_paths() -> list[str]:
     return sorted(name for name in names if name)
 
 
+def derivations() -> dict:
+    """Private answers derived from the others, in cookiecutter.json's order: name ->
+    its Jinja expression. The last private answer is the check itself."""
+    context = json.loads(CONTEXT_FILE.read_text())
+    return {
+        name: raw
+        for name, raw in context.items()
+        if name.startswith("__") and isinstance(raw, str) and name != "__answers_checked"
+    }
+
+
 class TemplateExtension(Extension):
     def __init__(self, environment):
         super().__init__(environment)
@@ -72,6 +86,21 @@ class TemplateExtension(Extension):
         environment.filters["refuse_bad_answers"] = self.refuse_bad_answers
         environment.globals["dependency_modules"] = dependency_modules()
         environment.globals["project_paths"] = project_paths()
+        environment.globals["derived_answers"] = self.derived_answers
+        self.derivations = derivations()
+
+    def derived_answers(self, answers) -> dict:
+        """What each derived answer is for these answers, rendered from cookiecutter.json
+        as cookiecutter renders it, whatever values were given for the derived ones.
+        None where an answer it reads is itself refused (a registry with no host)."""
+        derived = {}
+        for name, raw in self.derivations.items():
+            try:
+                template = self.environment.from_string(raw)
+                derived[name] = template.render(cookiecutter={**dict(answers), **derived})
+            except TemplateError:
+                derived[name] = None
+        return derived
 
     def refuse_bad_answers(self, answers) -> str:
         """Run the pre-generation hook's rules on the answers given so far.

@@ -16,17 +16,20 @@ from zoneinfo import ZoneInfo
 
 # Answers arrive as data: a JSON document in a raw string, never pasted into code.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
-# Top-level modules of every package the project can install, from the lock that ships
-# with the template, and the names the project uses at its top level (local_extensions).
+# What each derived (__) answer is for these answers, rendered from cookiecutter.json in
+# its order (a pair list: tojson sorts keys); the top-level modules of every package the
+# project can install, from the lock that ships with the template; and the names the
+# project uses at its top level. All three come from local_extensions.py.
+DERIVED_ANSWERS = dict(
+    json.loads(r"""{{ derived_answers(cookiecutter).items() | list | tojson }}""")
+)
 DEPENDENCY_MODULES = frozenset(json.loads(r"""{{ dependency_modules | tojson }}"""))
 PROJECT_PATHS = frozenset(json.loads(r"""{{ project_paths | tojson }}"""))
 # Packages the project's own code is split into.
 PACKAGE_NAMES = {"api", "config", "core", "site", "test", "tests", "users"}
 
-# Registries the pipelines push to, and their hosts (__registry_host in cookiecutter.json).
+# Registries the pipelines push to (their hosts: __registry_host in cookiecutter.json).
 REGISTRIES = ("ghcr", "dockerhub", "gitlab")
-REGISTRY_HOSTS = ("ghcr.io", "docker.io", "registry.gitlab.com")
-DATABASE_LABELS = ("PostgreSQL", "MariaDB", "SQLite")
 
 # Its last character too must be valid in a DNS label once _ becomes - (__app_name).
 SLUG = re.compile(r"[a-z]([a-z0-9_]{0,38}[a-z0-9])?")
@@ -49,10 +52,8 @@ TAG_LIMIT = 128
 # limit host + "/" + name to 255 characters.
 COMPONENT = r"[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*"
 NAMESPACE = re.compile(rf"{COMPONENT}(/{COMPONENT})*")
-IMAGE = re.compile(rf"[a-z0-9.-]+/{COMPONENT}(/{COMPONENT})*")
 IMAGE_LIMIT = 255
 DOCKER_HUB_NAMESPACE = re.compile(r"[a-z0-9]{4,30}")
-DNS_LABEL = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 TEXT_LIMIT = 200
 # Unicode categories no answer may hold: control characters, lone surrogates, and line
 # and paragraph separators; and the bidirectional controls that reorder what is shown.
@@ -141,10 +142,9 @@ def matches(pattern: re.Pattern, limit: int, allowed: str) -> Rule:
     return lambda value: None if len(value) <= limit and pattern.fullmatch(value) else allowed
 
 
-DERIVED = "; it is derived from the other answers: do not set it"
-
-# field -> its rule. Private (__) answers are derived in cookiecutter.json, and can
-# still be given on the command line: they are checked like the others.
+# field -> its rule. The derived (__) answers have none: each must be what
+# cookiecutter.json derives from the others (set on the command line, they could hold
+# anything).
 FIELD_RULES: dict[str, Rule] = {
     "project_name": text_problem,
     "project_slug": slug_problem,
@@ -161,17 +161,6 @@ FIELD_RULES: dict[str, Rule] = {
         "a lowercase user or organisation name such as jane-doe (letters and digits, "
         "with . _ or - between them; GitLab subgroups as group/subgroup)",
     ),
-    "__app_name": matches(DNS_LABEL, 63, "a DNS label (the project slug with - for _)" + DERIVED),
-    "__database_label": one_of(DATABASE_LABELS),
-    "__registry_host": one_of(REGISTRY_HOSTS),
-    "__image": matches(
-        IMAGE, IMAGE_LIMIT, f"an image name of at most {IMAGE_LIMIT} characters" + DERIVED
-    ),
-    "__services": one_of(("db cache", "db", "cache", "")),
-    "__cache_label": one_of(("Redis", "Valkey", "")),
-    "__proxy_label": one_of(("Caddy", "nginx", "")),
-    "__app_uid": one_of(("10001", "65532")),
-    "__uv_version": matches(re.compile(r"[0-9]+\.[0-9]+\.[0-9]+"), 20, "a uv version: 1.2.3"),
 }
 
 # (field the message names, predicate that is True for a forbidden combination, why)
@@ -229,6 +218,16 @@ FORBIDDEN_COMBINATIONS: list[tuple[str, Callable[[dict], bool], str]] = [
     ),
 ]
 
+# Limits on what the derived answers hold, each made of accepted answers; same shape.
+DERIVED_LIMITS: list[tuple[str, Callable[[dict], bool], str]] = [
+    (
+        "registry_namespace",
+        lambda a: len(a["__image"]) > IMAGE_LIMIT,
+        f"the image name <registry>/<namespace>/<project> has at most {IMAGE_LIMIT} "
+        "characters: choose a shorter namespace",
+    ),
+]
+
 
 def shown(value) -> str:
     """The value as the message shows it: quoted, escaped, and cut when long."""
@@ -246,8 +245,16 @@ def problems(answers: dict) -> list[str]:
         if allowed:
             found.append(f"{field}={shown(value)} is not allowed: expected {allowed}.")
     if found:
-        return found  # the combinations read these answers
-    for field, forbidden, why in FORBIDDEN_COMBINATIONS:
+        return found  # the derived answers and the combinations read these
+    for field, value in DERIVED_ANSWERS.items():
+        if answers[field] != value:
+            found.append(
+                f"{field}={shown(answers[field])} is not allowed: expected {shown(value)}; "
+                "it is derived from the other answers: do not set it."
+            )
+    if found:
+        return found
+    for field, forbidden, why in FORBIDDEN_COMBINATIONS + DERIVED_LIMITS:
         if forbidden(answers):
             found.append(f"{field}={shown(answers[field])} is not allowed here: {why}.")
     return found

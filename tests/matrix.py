@@ -37,23 +37,15 @@ OPTIONS: dict[str, list] = {
 FIXED = {"project_slug": "my_django_project", "registry_namespace": "acme"}
 
 
-_ENV = create_env_with_context({"cookiecutter": CONTEXT})
-# Derived private answers (__app_name, __image, ...), in cookiecutter.json's order; the
-# last one, the check of the answers, runs in the hooks' tests themselves.
-_DERIVED = {
-    name: _ENV.from_string(raw)
-    for name, raw in CONTEXT.items()
-    if name.startswith("__") and isinstance(raw, str) and name != "__answers_checked"
-}
+# The template's Jinja extension (local_extensions.py) renders the derived private answers
+# (__app_name, __image, ...) from cookiecutter.json; the last one, the check of the
+# answers, runs in the hooks' tests themselves.
+_derived_answers = create_env_with_context({"cookiecutter": CONTEXT}).globals["derived_answers"]
 
 
 def with_derived(answers: dict) -> dict:
     """The answers with the derived ones rendered, as cookiecutter hands them over."""
-    answers = dict(answers)
-    for name, template in _DERIVED.items():
-        if name not in answers or answers[name] == CONTEXT[name]:
-            answers[name] = template.render(cookiecutter=answers)
-    return answers
+    return {**answers, **_derived_answers(answers)}
 
 
 def load_hook(name: str, answers: dict) -> types.ModuleType:

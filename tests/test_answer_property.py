@@ -151,18 +151,25 @@ def check_project(project: Path, field: str, value: str, baseline: dict) -> None
             for path in files
             if (rel := str(path.relative_to(project))) != ".env"
             and not rel.startswith(".secrets/")
-            and path.read_text().count(value) > baseline.get(rel, "").count(value)
+            and path.read_text().count(value) > baseline.get(as_key(project, path), "").count(value)
         }
         allowed = USES[field] | {".cookiecutter.json", ".cruft.json"}
         assert grown <= allowed, f"{value!r} leaked into {grown - allowed}"
 
 
+def as_key(project: Path, path: Path) -> str:
+    """The file's path in the project, with the package folder (named after the slug)
+    spelled the same in every project."""
+    rel = path.relative_to(project)
+    return str(Path("<package>", *rel.parts[1:]) if rel.parts[0] == project.name else rel)
+
+
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> dict[str, str]:
-    """Every file of a project with the default answers: relative path -> text."""
+    """Every file of a project with the default answers: as_key -> text."""
     project, _, refusal = render(tmp_path_factory.mktemp("baseline"), {})
     assert refusal is None
-    return {str(p.relative_to(project)): p.read_text() for p in project.rglob("*") if p.is_file()}
+    return {as_key(project, p): p.read_text() for p in project.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize("field", sorted(STRATEGIES))

@@ -117,9 +117,10 @@ def test_next_steps_name_the_folder_and_the_commands(post):
         ("registry_namespace", "jane\n", "a lowercase user or organisation"),
         ("registry_namespace", "Acme", "a lowercase user or organisation"),
         ("container_registry", "quay", "one of ghcr, dockerhub, gitlab"),
-        ("__image", "x\nEVIL=1", "do not set it"),
+        ("__image", "x\nEVIL=1", "expected 'ghcr.io/acme/my-django-project'; it is derived"),
         ("__app_name", "My App", "do not set it"),
-        ("__registry_host", "evil.example", "one of ghcr.io"),
+        ("__registry_host", "evil.example", "expected 'ghcr.io'; it is derived"),
+        ("__services", "", "expected 'db cache'; it is derived"),
     ],
 )
 def test_a_bad_answer_is_named_with_what_is_allowed(pre, field, value, expected):
@@ -152,12 +153,48 @@ def test_a_good_answer_is_accepted(pre, field, value):
     assert pre.problems(pre.ANSWERS | {field: value}) == []
 
 
-def test_every_answer_cookiecutter_asks_or_derives_has_a_rule(pre):
-    """Free text and derived values can be given on the command line: each is checked.
-    Choices and yes/no answers are checked by cookiecutter itself."""
-    free_text = {k for k, v in CONTEXT.items() if isinstance(v, str) and k != "__answers_checked"}
+def test_every_free_text_answer_has_a_rule(pre):
+    """Choices and yes/no answers are checked by cookiecutter itself."""
+    free_text = {k for k, v in CONTEXT.items() if isinstance(v, str) and not k.startswith("__")}
 
     assert free_text <= set(pre.FIELD_RULES)
+
+
+DERIVED_FIELDS = sorted(
+    k for k, v in CONTEXT.items() if k.startswith("__") and isinstance(v, str)
+    if k != "__answers_checked"
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("field", DERIVED_FIELDS)
+@pytest.mark.parametrize("value", ["", "{#", "x\nEVIL=1", "changed"])
+def test_a_derived_answer_given_on_the_command_line_is_refused(pre, field, value):
+    """Derived answers can be given on the command line like any other: only the value
+    cookiecutter.json derives from the other answers is accepted."""
+    found = pre.problems(pre.ANSWERS | {field: value})
+
+    derived = pre.shown(pre.ANSWERS[field])
+    assert found == [
+        f"{field}={pre.shown(value)} is not allowed: expected {derived}; it is derived "
+        "from the other answers: do not set it."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answers", "derived"),
+    [
+        ({"database": "sqlite", "cache": "none", "task_queue": "none"}, {"__services": ""}),
+        ({"container_registry": "gitlab", "registry_namespace": "acme/web"},
+         {"__image": "registry.gitlab.com/acme/web/my-django-project"}),
+        ({"dockerfile": "distroless", "cache": "valkey"},
+         {"__app_uid": "65532", "__cache_label": "Valkey"}),
+    ],
+)  # fmt: skip
+def test_derived_answers_follow_the_other_answers(answers, derived):
+    pre = load_hook("pre_gen_project", **answers)
+
+    assert pre.DERIVED_ANSWERS.items() >= derived.items()
+    assert pre.problems(pre.ANSWERS) == []
 
 
 def test_the_message_shortens_a_long_value(pre):
@@ -189,13 +226,21 @@ def test_the_message_shortens_a_long_value(pre):
             "staging overlay serves staging.<domain_name>",
         ),
         (
+            {"container_registry": "gitlab", "registry_namespace": "a" * 200,
+             "project_slug": "b" * 40},
+            "registry_namespace='" + "a" * 40 + "'... (200 characters) is not allowed here: "
+            "the image name <registry>/<namespace>/<project> has at most 255 characters",
+        ),
+        (
             {"deploy_kubernetes": True, "media_storage": "volume", "database": "postgresql"},
             "media_storage='volume' is not allowed here: web pods run on several nodes",
         ),
     ],
 )  # fmt: skip
-def test_a_forbidden_combination_is_named(pre, answers, message):
-    found = pre.problems(pre.ANSWERS | answers)
+def test_a_forbidden_combination_is_named(answers, message):
+    pre = load_hook("pre_gen_project", **answers)
+
+    found = pre.problems(pre.ANSWERS)
 
     assert len(found) == 1, found
     assert found[0].startswith(message)

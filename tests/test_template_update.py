@@ -3,9 +3,11 @@
 The template is copied into a git repository (commit A). A project is created from it
 with `cruft create`, committed by its owner, then edited and committed again. The
 template changes (commit B: a new setting and its variable, a changed Compose service,
-a new file). In the project, `cruft update -y` applies B with no conflict and no .rej
-file, keeping the owner's edit, .env and .secrets/; `make env`'s script then adds the
-new variable to .env; the project's own tests pass; `cruft check` says it is current.
+a new file, a changed derived answer). In the project, the README's update command
+applies B with no conflict and no .rej file, keeping the owner's edit, .env and
+.secrets/, and derives the derived answers afresh (cruft passes on only the answers
+that were asked); `make env`'s script then adds the new variable to .env; the
+project's own tests pass; `cruft check` says it is current.
 Rendering in place with `cookiecutter -f` is tested in test_answers.py.
 """
 
@@ -59,7 +61,8 @@ def change_the_template(template: Path) -> None:
     edit(project / "compose.yaml", "      interval: 10s\n", "      interval: 5s\n")
     (project / "docs").mkdir()
     (project / "docs" / "operations.md").write_text("# Operations\n\nRunbooks live here.\n")
-    commit(template, "B: a feature flag, a faster healthcheck, an operations page")
+    edit(template / "cookiecutter.json", "{'caddy': 'Caddy',", "{'caddy': 'Caddy 2',")
+    commit(template, "B: a feature flag, a faster healthcheck, an operations page, a label")
 
 
 def test_cruft_update_applies_a_template_change_and_keeps_local_state(tmp_path):
@@ -81,7 +84,9 @@ def test_cruft_update_applies_a_template_change_and_keeps_local_state(tmp_path):
     secrets_before = {p.name: p.read_text() for p in (project / ".secrets").iterdir()}
 
     change_the_template(template)
-    update = run([BIN / "cruft", "update", "-y"], project, env | {"PATH": f"{BIN}:{env['PATH']}"})
+    readme = (project / "README.md").read_text()
+    command = re.search(r"^(cruft update .*?) +# apply", readme, re.MULTILINE)[1].split()
+    update = run([BIN / "cruft", *command[1:]], project, env | {"PATH": f"{BIN}:{env['PATH']}"})
 
     files = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
     assert not [p for p in files if p.suffix == ".rej"], update
@@ -91,6 +96,9 @@ def test_cruft_update_applies_a_template_change_and_keeps_local_state(tmp_path):
     assert "DJANGO_FEATURE_FLAG" in (project / "my_django_project/settings/base.py").read_text()
     assert "      interval: 5s\n" in (project / "compose.yaml").read_text()
     assert (project / "docs" / "operations.md").exists()
+    assert " behind Caddy 2 |" in (project / "README.md").read_text()
+    context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
+    assert context["__proxy_label"] == "Caddy 2"
     assert "DJANGO_FEATURE_FLAG=false" in (project / ".env.example").read_text()
     assert (project / ".env").read_text() == env_before
     assert {p.name: p.read_text() for p in (project / ".secrets").iterdir()} == secrets_before
