@@ -28,8 +28,12 @@ BAD_ANSWERS = [
      "lowercase host name such as example.com (no scheme, port or path)."),
     ({"version": "999999999999999999999"}, "version='999999999999999999999' is not allowed: "
      "expected a version whose numbers are below 2**64 (18446744073709551616), uv's limit."),
-    ({"__image": "x\nEVIL=1"}, "__image='x\\nEVIL=1' is not allowed: expected an image name of "
-     "at most 255 characters; it is derived from the other answers: do not set it."),
+    ({"__image": "x\nEVIL=1"}, "__image='x\\nEVIL=1' is not allowed: expected "
+     "'ghcr.io/jane-doe/my-django-project'; it is derived from the other answers: do not set "
+     "it."),
+    # cookiecutter renders the value as a template first: '{#' becomes ''.
+    ({"__services": "{#"}, "__services='' is not allowed: expected 'db cache'; it is derived "
+     "from the other answers: do not set it."),
     ({"registry_namespace": "jane\n"}, "registry_namespace='jane\\n' is not allowed: expected a "
      "lowercase user or organisation name such as jane-doe (letters and digits, with . _ or - "
      "between them; GitLab subgroups as group/subgroup)."),
