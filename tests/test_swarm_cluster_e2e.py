@@ -68,17 +68,19 @@ def web_nodes() -> dict[str, str]:
     return {line.split()[0]: line.split()[1] for line in out.splitlines() if "Running" in line}
 
 
+def web_containers(node: str, *filters: str) -> list[str]:
+    """The stack's web containers on NODE that pass FILTERS; none when NODE is down."""
+    listing = subprocess.run(
+        ["docker", "exec", f"{SLUG}-{node}", "docker", "ps", "-q", *filters,
+         "--filter", f"label=com.docker.swarm.service.name={SLUG}_web"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return listing.stdout.split() if listing.returncode == 0 else []
+
+
 def healthy_web_tasks() -> int:
     """Web containers whose healthcheck passes, on every node still up."""
-    count = 0
-    for node in NODES:
-        listing = subprocess.run(
-            ["docker", "exec", f"{SLUG}-{node}", "docker", "ps", "-q", "--filter",
-             "health=healthy", "--filter", f"label=com.docker.swarm.service.name={SLUG}_web"],
-            capture_output=True, text=True,
-        )  # fmt: skip
-        count += len(listing.stdout.split()) if listing.returncode == 0 else 0
-    return count
+    return sum(len(web_containers(node, "--filter", "health=healthy")) for node in NODES)
 
 
 def answering_nodes(marker: str) -> set[str]:
@@ -160,12 +162,7 @@ def build_on_nodes(tag: str, files: dict[str, str]) -> None:
 def in_web(code: str) -> str:
     """Python run in a web container of the stack (Django set up), on a node still up."""
     for node in NODES:
-        container = subprocess.run(
-            ["docker", "exec", f"{SLUG}-{node}", "docker", "ps", "-q", "--filter",
-             f"label=com.docker.swarm.service.name={SLUG}_web"],
-            capture_output=True, text=True,
-        ).stdout.split()  # fmt: skip
-        if container:
+        if container := web_containers(node):
             return on(node, "exec", container[0], "python", "-c",
                       f"import django; django.setup(); {code}")  # fmt: skip
     pytest.fail("no web container on any node")
@@ -227,8 +224,7 @@ def test_the_stack_spreads_drains_and_survives_a_node(cluster, bake, combo):
     # Discovery across hosts: the web tasks on the other nodes are healthy, and their
     # health checks the database and the cache, which run on node 1.
     for node in NODES[1:]:
-        healthy = on(node, "ps", "--filter", "health=healthy", "--filter",
-                     f"label=com.docker.swarm.service.name={SLUG}_web", "-q")  # fmt: skip
+        healthy = web_containers(node, "--filter", "health=healthy")
         assert healthy or node not in tasks.values(), f"no healthy web task on {node}"
 
     # Each node's proxy is answered by replicas on different nodes, once discovery (the
