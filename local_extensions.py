@@ -1,18 +1,23 @@
 """Jinja extension this template renders with (cookiecutter.json, "_extensions").
 
 cookiecutter loads it before it asks the first question, and every file, hook and
-derived answer is rendered through it. It gives the template three things:
+derived answer is rendered through it. It gives the template:
 
 - a refusal of old Pythons, before anything is asked;
-- the check of the answers (the pre-generation hook's own rules), run as the last
-  derived answer: a bad answer stops cookiecutter before it makes a single folder;
-- the facts the rules need from the template's own files: what each derived answer
-  is for the answers given, and a TOML string filter.
+- the check of the answers (hooks/answer_rules.py) at the first render that has them
+  all: the project folder's name, before cookiecutter makes any folder, whatever path
+  brought the answers (prompt, command line, replay or config file);
+- a check of what cookiecutter takes in and then drops or renders before the template
+  sees it: command-line keys it does not know, config-file defaults it falls back from,
+  a replay file's missing answers, answers whose Jinja cannot render;
+- a TOML string filter, and the template's folder for the pre-generation hook.
 
 It runs inside cookiecutter's process, with the Python cookiecutter runs on: keep it to
 the standard library and to syntax that Python 3.10 can at least read.
 """
 
+import difflib
+import importlib.util
 import json
 import re
 import sys
@@ -22,11 +27,11 @@ from jinja2 import TemplateError
 from jinja2.ext import Extension
 
 HERE = Path(__file__).resolve().parent
-CONTEXT_FILE = HERE / "cookiecutter.json"
-PROJECT = HERE / "{{cookiecutter.project_slug}}"
-PRE_GEN_HOOK = HERE / "hooks" / "pre_gen_project.py"
 # The hooks read TOML (tomllib) and the generated code targets Python 3.13.
 MINIMUM_PYTHON = (3, 11)
+# cookiecutter adds the template's location to the answers once they are final, just
+# before it renders the first path; no answer given by a person has it before.
+FINAL_KEY = "_template"
 
 
 def refuse_old_python(version=sys.version_info) -> None:
@@ -42,6 +47,14 @@ def refuse_old_python(version=sys.version_info) -> None:
         raise SystemExit(1)
 
 
+def load_rules():
+    """hooks/answer_rules.py, the rules the pre-generation hook runs too."""
+    spec = importlib.util.spec_from_file_location("answer_rules", HERE / "hooks" / "answer_rules.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def toml_string(value: str) -> str:
     """`value` as a TOML basic string: JSON's escapes, which TOML shares, on text
     left as it is (JSON's \\ud83d\\ude00 surrogate pairs are not TOML)."""
@@ -50,68 +63,153 @@ def toml_string(value: str) -> str:
     return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m[0]):04x}", quoted)
 
 
-def dependency_modules() -> list[str]:
-    """Top-level modules of every package the project can install (from the lock)."""
-    return json.loads((PROJECT / "_locks" / "modules.json").read_text())["modules"]
+def refuse(message: str) -> None:
+    print(f"ERROR: {message}", file=sys.stderr)
+    raise SystemExit(1)
 
 
-def project_paths() -> list[str]:
-    """Names the project uses at its top level: its files and folders, and everything
-    its .gitignore and .dockerignore name there."""
-    names = {path.name.split(".")[0] for path in PROJECT.iterdir()}
-    for ignore_file in (".gitignore", ".dockerignore"):
-        for line in (PROJECT / ignore_file).read_text().splitlines():
-            pattern = line.strip().strip("/")
-            if pattern and not pattern.startswith(("#", "!")) and "*" not in pattern:
-                names.add(pattern.split("/")[0])
-    return sorted(name for name in names if name)
+def cookiecutter_call() -> dict | None:
+    """What the running `cookiecutter.main.cookiecutter()` call was given and has read:
+    its arguments (extra_context) and locals (config_dict, context_from_replayfile).
 
-
-def derivations() -> dict:
-    """Private answers derived from the others, in cookiecutter.json's order: name ->
-    its Jinja expression. The last private answer is the check itself."""
-    context = json.loads(CONTEXT_FILE.read_text())
-    return {
-        name: raw
-        for name, raw in context.items()
-        if name.startswith("__") and isinstance(raw, str) and name != "__answers_checked"
-    }
+    cookiecutter drops a command-line or config key that cookiecutter.json lacks, and
+    falls back to the default (with a warning) from a config value outside its choices,
+    before any code of the template runs; only its own call still holds them. None when
+    something else drives cookiecutter's functions (cruft does)."""
+    try:
+        from cookiecutter.main import cookiecutter
+    except ImportError:
+        return None
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code is not cookiecutter.__code__:
+        frame = frame.f_back
+    return dict(frame.f_locals) if frame is not None else None
 
 
 class TemplateExtension(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         refuse_old_python()
+        self.rules = RULES
+        self.template = RULES.Template(HERE)
+        self.checked = None
+        self.busy = False
         environment.filters["toml_string"] = toml_string
-        environment.filters["refuse_bad_answers"] = self.refuse_bad_answers
-        environment.globals["dependency_modules"] = dependency_modules()
-        environment.globals["project_paths"] = project_paths()
-        environment.globals["derived_answers"] = self.derived_answers
-        self.derivations = derivations()
+        environment.globals["template_dir"] = str(HERE)
+        environment.template_class = self.checked_template_class(environment.template_class)
+        self.check_inputs(cookiecutter_call())
 
-    def derived_answers(self, answers) -> dict:
-        """What each derived answer is for these answers, rendered from cookiecutter.json
-        as cookiecutter renders it, whatever values were given for the derived ones.
-        None where an answer it reads is itself refused (a registry with no host)."""
-        derived = {}
-        for name, raw in self.derivations.items():
-            try:
-                template = self.environment.from_string(raw)
-                derived[name] = template.render(cookiecutter={**dict(answers), **derived})
-            except TemplateError:
-                derived[name] = None
-        return derived
+    def checked_template_class(self, base):
+        extension = self
 
-    def refuse_bad_answers(self, answers) -> str:
-        """Run the pre-generation hook's rules on the answers given so far.
+        class AnswersCheckedTemplate(base):
+            """Checks the answers before the first render that has them all."""
 
-        The hook itself runs again after cookiecutter has made the project folder (and
-        on paths that skip the questions, such as --replay); here it runs before.
-        """
-        source = self.environment.from_string(PRE_GEN_HOOK.read_text())
-        module = {"__name__": "pre_gen_project"}
-        exec(compile(source.render(cookiecutter=dict(answers)), str(PRE_GEN_HOOK), "exec"), module)
-        status = module["main"]()
-        if status:
-            raise SystemExit(status)
-        return "yes"
+            def render(self, *args, **kwargs):
+                answers = dict(*args, **kwargs).get("cookiecutter")
+                if isinstance(answers, dict) and FINAL_KEY in answers and not extension.busy:
+                    extension.check_answers(answers)
+                return super().render(*args, **kwargs)
+
+        return AnswersCheckedTemplate
+
+    def check_answers(self, answers: dict) -> None:
+        """Refuse the final answers, or accept them once. A yes/no answer given as one
+        of cookiecutter's words (a replay file's "no") becomes a boolean here, in the
+        answers every file and hook is rendered with."""
+        if answers is self.checked:
+            return
+        for field in self.template.yes_no:
+            if isinstance(answers.get(field), str):
+                answers[field] = as_boolean(answers[field])
+        self.busy = True  # the rules render the derived answers, from these answers too
+        try:
+            found = self.rules.problems(answers, self.template, self.environment)
+        finally:
+            self.busy = False
+        if found:
+            refuse(found[0])
+        self.checked = answers
+
+    def check_inputs(self, call: dict | None) -> None:
+        """What cookiecutter was given and would drop, fall back from or fail on."""
+        if call is None:
+            return
+        rules, template = self.rules, self.template
+        public = {k for k in template.context if not k.startswith("_")}
+        extra = call.get("extra_context") or {}
+        for key, value in extra.items():
+            if key not in template.context:
+                refuse(rules.unknown_key_problem(key, value, public))
+        defaults = (call.get("config_dict") or {}).get("default_context") or {}
+        source = " (from the config file's default_context)"
+        for key, value in defaults.items():
+            if key not in template.context and is_misspelt(key, public):
+                # Other keys there may be meant for other templates: only near misses count.
+                refuse(rules.unknown_key_problem(key, value, public, source))
+            allowed = template.choices.get(key)
+            if allowed and value not in allowed and key not in extra:
+                refuse(rules.refused(key, value, rules.one_of(allowed)(None) + source))
+            if key in template.yes_no and not isinstance(as_boolean(value), bool) and key not in extra:
+                refuse(rules.refused(key, value, "yes or no (true or false)" + source))
+        replay = call.get("context_from_replayfile")
+        answers = replay.get("cookiecutter") if isinstance(replay, dict) else None
+        if call.get("replay") and isinstance(answers, dict):
+            missing = [k for k in template.context if k not in answers and k != "__prompts__"]
+            if missing:
+                refuse(
+                    f"{missing[0]} is missing: expected a value for every answer in the replay "
+                    "file (as the project's .cookiecutter.json holds them)."
+                )
+        rendered = {**{k: v for k, v in defaults.items() if k in template.context}, **extra}
+        for key, value in rendered.items():
+            self.check_renders(key, value)
+
+    def check_renders(self, key: str, value) -> None:
+        """cookiecutter renders an answer it is given as a template: {{ 7 * 7 }} becomes
+        49. One that cannot render is refused here, in one line."""
+        if not isinstance(value, str) or not re.search(r"\{[{%#]", value):
+            return
+        from cookiecutter.environment import StrictEnvironment
+
+        defaults = {k: v for k, v in self.template.context.items() if not isinstance(v, list)}
+        try:
+            # A plain environment: this one is still being made.
+            StrictEnvironment().from_string(value).render(cookiecutter=defaults)
+        except TemplateError as error:
+            refuse(
+                self.rules.refused(
+                    key,
+                    value,
+                    "text that renders: cookiecutter reads {{ }}, {% %} and {# #} in an "
+                    f"answer as a template, and here {error.message}",
+                )
+            )
+
+
+def as_boolean(value):
+    """cookiecutter's own reading of a yes/no word ("y", "no", "true", "off"...); the
+    value itself when it is none."""
+    from cookiecutter.prompt import YesNoPrompt
+    from rich.prompt import InvalidResponse
+
+    if isinstance(value, bool) or not isinstance(value, str):
+        return value
+    try:
+        return YesNoPrompt().process_response(value)
+    except InvalidResponse:
+        return value
+
+
+def is_misspelt(key: str, known) -> bool:
+    """A key a person meant as one of `known`: the same in another case or with - for _,
+    or one or two letters off."""
+    guess = RULES.nearest(key, known)
+    if guess is None:
+        return False
+    if key.lower().replace("-", "_") == guess.lower().replace("-", "_"):
+        return True
+    return difflib.SequenceMatcher(None, key, guess).ratio() >= 0.85
+
+
+RULES = load_rules()

@@ -117,19 +117,37 @@ def next_steps(answers: dict, unfilled: list[str]) -> str:
     return "\n".join(lines)
 
 
+def inside(root: Path, path: str | Path) -> Path:
+    """root/path, once it is known to resolve inside root: the hook changes nothing
+    outside the project, whatever an answer holds."""
+    target = (root / path).resolve()
+    if root.resolve() not in target.parents:
+        raise SystemExit(f"ERROR: {str(path)!r} is outside the project: nothing was changed.")
+    return target
+
+
+def file_changes(root: Path, answers: dict) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """What the tables ask for: paths to remove, and (alternative, destination) moves,
+    each checked to lie inside the project before anything is changed."""
+    removals = [inside(root, path) for path in paths_to_remove(answers)]
+    moves = []
+    for destination, alternative in CHOSEN_FILES:
+        chosen = inside(root, alternative.format(**answers))
+        moves.append((chosen, inside(root, destination)))
+        removals.append(inside(root, Path(alternative).parent))
+    return removals, moves
+
+
 def main() -> int:
     root = Path.cwd()
-    for path in paths_to_remove(ANSWERS):
-        target = root / path
+    removals, moves = file_changes(root, ANSWERS)
+    for chosen, destination in moves:
+        if chosen.exists():
+            chosen.replace(destination)
+    for target in removals:
         if not target.exists():
             continue  # inside a folder removed by an earlier row
         shutil.rmtree(target) if target.is_dir() else target.unlink()
-
-    for destination, alternative in CHOSEN_FILES:
-        chosen = root / alternative.format(**ANSWERS)
-        if chosen.exists():
-            chosen.replace(root / destination)
-        shutil.rmtree(chosen.parent)
 
     import_from(root / LOCKS, "locking").write_dependency_files(root, ANSWERS["package_manager"])
     shutil.rmtree(root / LOCKS)

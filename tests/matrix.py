@@ -1,7 +1,7 @@
 """The template's option space: which combinations are valid, and a pairwise cover.
 
 The choices come from cookiecutter.json itself (and, for the one free-text answer with
-a fixed set of values, from the pre-generation hook), so a new option or value is
+a fixed set of values, from the answer rules), so a new option or value is
 covered without touching this file.
 """
 
@@ -11,11 +11,14 @@ import sys
 import types
 from pathlib import Path
 
+import answer_rules
 from cookiecutter.utils import create_env_with_context
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 # cookiecutter imports the template's Jinja extension (local_extensions.py) from here.
 sys.path.insert(0, str(TEMPLATE_DIR))
+# What the template's rules read from its files.
+RULES = answer_rules.Template(TEMPLATE_DIR)
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 
 
@@ -37,15 +40,9 @@ OPTIONS: dict[str, list] = {
 FIXED = {"project_slug": "my_django_project", "registry_namespace": "acme"}
 
 
-# The template's Jinja extension (local_extensions.py) renders the derived private answers
-# (__app_name, __image, ...) from cookiecutter.json; the last one, the check of the
-# answers, runs in the hooks' tests themselves.
-_derived_answers = create_env_with_context({"cookiecutter": CONTEXT}).globals["derived_answers"]
-
-
 def with_derived(answers: dict) -> dict:
     """The answers with the derived ones rendered, as cookiecutter hands them over."""
-    return {**answers, **_derived_answers(answers)}
+    return {**answers, **answer_rules.derived_answers(answers, RULES)}
 
 
 def load_hook(name: str, answers: dict) -> types.ModuleType:
@@ -61,20 +58,19 @@ def load_hook(name: str, answers: dict) -> types.ModuleType:
     return module
 
 
-_PRE_HOOK = load_hook("pre_gen_project", {"container_registry": "ghcr"})
 # A free-text answer whose allowed values the hook lists; its default (ghcr with
 # GitHub) comes first.
-OPTIONS["container_registry"] = list(_PRE_HOOK.REGISTRIES)
+OPTIONS["container_registry"] = list(answer_rules.REGISTRIES)
 DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
 # Free-text answers at their defaults, which some forbidden combinations read.
 _FREE_TEXT = {k: v for k, v in CONTEXT.items() if k not in OPTIONS and not k.startswith("_")}
 _FREE_TEXT |= FIXED
-# The pre-generation hook's own table decides which combinations are valid.
-FORBIDDEN_COMBINATIONS = _PRE_HOOK.FORBIDDEN_COMBINATIONS
+# The answer rules' own table decides which combinations are valid.
+FORBIDDEN_COMBINATIONS = answer_rules.FORBIDDEN_COMBINATIONS
 
 
 def is_valid(answers: dict) -> bool:
-    """Would the pre-generation hook accept these answers (the rest at their defaults)?"""
+    """Would the answer rules accept these answers (the rest at their defaults)?"""
     combo = _FREE_TEXT | DEFAULTS | answers
     return not any(forbidden(combo) for _, forbidden, _ in FORBIDDEN_COMBINATIONS)
 
