@@ -13,7 +13,13 @@ yet. Then either
   parses, .env has one KEY=value per line, ruff check passes, and the answer appears in
   no file but those that use it.
 
-Bounded: PROPERTY_EXAMPLES per answer (default 25). The seed is random unless
+The same strategies are fed through a replay file too, as the project's own
+.cookiecutter.json with one answer changed: there cookiecutter checks nothing itself, so
+choices and yes/no answers get hostile values as well, and a victim folder beside the
+output folder must come through every example untouched.
+
+Bounded: PROPERTY_EXAMPLES per answer (default 25) on the command line, and
+PROPERTY_REPLAY_EXAMPLES (default 10) through a replay file. The seed is random unless
 HYPOTHESIS_SEED is set, and is printed with any failure.
 """
 
@@ -38,10 +44,13 @@ from cookiecutter.main import cookiecutter
 from hypothesis import HealthCheck, example, given, note, seed, settings
 from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError
-from matrix import CONTEXT, TEMPLATE_DIR
+from matrix import CONTEXT, RULES, TEMPLATE_DIR
+
+import answer_rules
 
 SEED = int(os.environ.get("HYPOTHESIS_SEED") or random.SystemRandom().randrange(2**32))
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "25"))
+REPLAY_EXAMPLES = int(os.environ.get("PROPERTY_REPLAY_EXAMPLES", "10"))
 SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 ENV_LINE = re.compile(r"[A-Z][A-Z0-9_]*=[^\n]*")
 
@@ -107,14 +116,14 @@ USES = {
 # --- rendering and checking ------------------------------------------------------------
 
 
-def render(out: Path, answers: dict):
-    """Render in-process; return (project or None, stderr, exception or None)."""
+def render(out: Path, answers: dict, replay: Path | None = None):
+    """Render in-process, from answers on the command line or from a replay file; return
+    (project or None, stderr, exception or None)."""
     stderr = io.StringIO()
+    given = {"replay": str(replay)} if replay else {"no_input": True, "extra_context": answers}
     with contextlib.redirect_stderr(stderr):
         try:
-            path = cookiecutter(
-                str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=str(out)
-            )
+            path = cookiecutter(str(TEMPLATE_DIR), output_dir=str(out), **given)
         except SystemExit as exit_:
             return None, stderr.getvalue(), exit_
         except (TemplateSyntaxError, UndefinedVariableInTemplate) as error:
@@ -122,7 +131,7 @@ def render(out: Path, answers: dict):
     return Path(path), stderr.getvalue(), None
 
 
-def check_project(project: Path, field: str, value: str, baseline: dict) -> None:
+def check_project(project: Path, field: str, value, baseline: dict) -> None:
     files = [p for p in project.rglob("*") if p.is_file() and ".venv" not in p.parts]
     for path in files:
         text = path.read_text()
@@ -144,7 +153,7 @@ def check_project(project: Path, field: str, value: str, baseline: dict) -> None
     assert lint.returncode == 0, lint.stdout
     # A value a slug could spell also shows up through the answers derived from it, and
     # anything can show up in a random secret.
-    if field in USES and len(value) >= 3 and not re.fullmatch(r"[a-z0-9._-]+|.*\{.*", value):
+    if field in USES and isinstance(value, str) and len(value) >= 3 and not re.fullmatch(r"[a-z0-9._-]+|.*\{.*", value):
         # Where the answer shows up more often than in a project with the defaults.
         grown = {
             rel
@@ -214,5 +223,78 @@ def test_whatever_is_accepted_renders_a_valid_project(field, tmp_path, baseline)
 
 
 def test_every_free_text_answer_has_a_strategy():
-    free_text = {k for k, v in CONTEXT.items() if isinstance(v, str) and k != "__answers_checked"}
+    free_text = {k for k, v in CONTEXT.items() if isinstance(v, str)}
     assert free_text <= set(STRATEGIES)
+
+
+# --- through a replay file -------------------------------------------------------------
+
+# On the replay path cookiecutter checks no choice and no yes/no answer: they get hostile
+# values too, path pieces that climb to the victim folder among them.
+CLIMB = st.sampled_from(["../../victim", "../../../victim/x", "../victim", "/tmp/x", "."])
+REPLAY_STRATEGIES = {
+    **STRATEGIES,
+    **{
+        field: st.one_of(near(st.sampled_from(values)), CLIMB, st.sampled_from([None, 17, []]))
+        for field, values in RULES.choices.items()
+    },
+    **dict.fromkeys(
+        RULES.yes_no,
+        st.one_of(st.booleans(), st.sampled_from(["no", "Yes", "off", "maybe", "", None, 0, 1]),
+                  hostile_text),
+    ),  # fmt: skip
+}
+# A replay file holds the derived answers too: changing one answer makes them disagree,
+# and the refusal may name any of them, or a combination the new value breaks.
+REPLAY_NAMED = {name for name, _, _ in answer_rules.FORBIDDEN_COMBINATIONS} | set(
+    RULES.derivations
+)
+
+
+@pytest.fixture(scope="module")
+def recorded(baseline) -> dict:
+    """The default project's replay file, as its .cookiecutter.json holds it."""
+    return json.loads(baseline[".cookiecutter.json"])
+
+
+@pytest.mark.parametrize("field", sorted(REPLAY_STRATEGIES))
+def test_whatever_a_replay_file_holds_is_checked(field, tmp_path, baseline, recorded):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine")
+    replay = tmp_path / "answers.json"
+
+    @seed(SEED)
+    @settings(
+        max_examples=REPLAY_EXAMPLES,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(value=REPLAY_STRATEGIES[field])
+    @example(value="../../victim")  # the traversal a review found, for every field
+    def check(value):
+        note(f"{field}={value!r} in a replay file; reproduce with HYPOTHESIS_SEED={SEED}")
+        answers = json.loads(json.dumps(recorded))
+        answers["cookiecutter"][field] = value
+        replay.write_text(json.dumps(answers))
+        out = tmp_path / "out"
+        try:
+            project, stderr, refusal = render(out, {}, replay=replay)
+            if refusal is None:
+                assert stderr == "", stderr
+                check_project(project, field, value, baseline)
+            else:
+                lines = stderr.splitlines()
+                assert isinstance(refusal, SystemExit), repr(refusal)
+                assert refusal.code == 1 and len(lines) == 1, stderr
+                named = lines[0].removeprefix("ERROR: ").split("=")[0]
+                assert named in {field} | REPLAY_NAMED, lines
+                assert not out.exists(), "a refused render left files behind"
+            assert sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
+            assert (victim / "keep.txt").read_text() == "mine"
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    check()

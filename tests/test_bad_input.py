@@ -33,6 +33,9 @@ BAD_ANSWERS = [
     # Keys cookiecutter itself would drop without a word.
     ({"datbase": "sqlite"}, "datbase='sqlite' is not allowed: expected an answer this template "
      "asks for; the nearest is database."),
+    # The check marker of earlier versions skipped the early check: now it is no answer.
+    ({"__answers_checked": "yes", "project_slug": "a/b"}, "__answers_checked='yes' is not "
+     "allowed: expected an answer this template asks for."),
     ({"_template": "elsewhere"}, "_template='elsewhere' is not allowed: expected an answer this "
      "template asks for."),
     # Answers cookiecutter renders as templates, whose Jinja does not render.

@@ -129,7 +129,7 @@ def step_using(workflow: dict, action: str) -> dict:
 
 def gitlab_bake_commands(pipeline: dict) -> list[str]:
     script = "\n".join(pipeline["build-image"]["script"])
-    return re.findall(r"docker buildx bake (\w+)", script)
+    return re.findall(r"docker buildx bake -f docker-bake.hcl (\w+)", script)
 
 
 def test_bake_targets_build_stages_and_args_the_dockerfiles_have():
@@ -300,3 +300,25 @@ def test_image_names_from_github_are_lowercased(tmp_path):
         assert env_file.read_text() == "IMAGE=ghcr.io/acme-labs/my-django-project\n"
         checked += 1
     assert checked, "no workflow pushes to GHCR"
+
+
+@pytest.mark.parametrize("database", ["postgresql", "mariadb", "sqlite"])
+def test_bake_in_a_fresh_clone_reads_only_its_own_file(bake, database):
+    """A pipeline's checkout has no .env (it is git-ignored). Without -f, bake reads
+    compose.yaml too, whose database password is a required variable."""
+    docker = docker_cli()
+    result = bake(database=database, ci_provider="gitlab")
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    (project / ".env").unlink()
+    for name in ("Makefile", "README.md", ".gitlab-ci.yml", "docker-bake.hcl"):
+        for command in re.findall(r"docker buildx bake[^\n]*", (project / name).read_text()):
+            assert command.startswith("docker buildx bake -f docker-bake.hcl"), (name, command)
+
+    for target in ("default", "release"):
+        printed = run([docker, "buildx", "bake", "-f", "docker-bake.hcl", "--print", target],
+                      cwd=project)  # fmt: skip
+        assert printed.returncode == 0, printed.stderr
+    if database != "sqlite":  # the defect the -f avoids
+        plain = run([docker, "buildx", "bake", "--print", "release"], cwd=project)
+        assert "DATABASE_PASSWORD" in plain.stderr, plain.stderr
