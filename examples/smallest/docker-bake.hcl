@@ -1,9 +1,10 @@
-# Image builds, for people and pipelines alike (docker buildx bake):
-#   docker buildx bake --load          the production image for this machine, as IMAGE:TAGS
-#   docker buildx bake --push          the same, pushed to the registry (log in first)
-#   docker buildx bake release --push  linux/amd64 and linux/arm64, with SBOM and
-#                                      provenance attestations; needs a builder with
-#                                      the docker-container driver
+# Image builds, for people and pipelines alike (docker buildx bake -f docker-bake.hcl):
+#   ... --load          the production image for this machine, as IMAGE:TAGS
+#   ... --push          the same, pushed to the registry (log in first)
+#   ... release --push  linux/amd64 and linux/arm64, with SBOM and provenance
+#                       attestations; needs a builder with the docker-container driver
+# Always name this file: without -f, bake reads compose.yaml too, whose variables need
+# an .env that a pipeline does not have.
 # Every variable can be set from the environment: IMAGE=... TAGS=1.0.0,latest.
 
 variable "IMAGE" {
