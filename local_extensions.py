@@ -49,7 +49,9 @@ def refuse_old_python(version=sys.version_info) -> None:
 
 def load_rules():
     """hooks/answer_rules.py, the rules the pre-generation hook runs too."""
-    spec = importlib.util.spec_from_file_location("answer_rules", HERE / "hooks" / "answer_rules.py")
+    spec = importlib.util.spec_from_file_location(
+        "answer_rules", HERE / "hooks" / "answer_rules.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -150,7 +152,11 @@ class TemplateExtension(Extension):
             allowed = template.choices.get(key)
             if allowed and value not in allowed and key not in extra:
                 refuse(rules.refused(key, value, rules.one_of(allowed)(None) + source))
-            if key in template.yes_no and not isinstance(as_boolean(value), bool) and key not in extra:
+            if (
+                key in template.yes_no
+                and not isinstance(as_boolean(value), bool)
+                and key not in extra
+            ):
                 refuse(rules.refused(key, value, "yes or no (true or false)" + source))
         replay = call.get("context_from_replayfile")
         answers = replay.get("cookiecutter") if isinstance(replay, dict) else None

@@ -13,7 +13,10 @@ from pathlib import Path
 # Answers arrive as data: a JSON document in a raw string, never pasted into code.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 # The template's folder: the extension's, or cookiecutter's own record of it.
-TEMPLATE_DIR = Path(json.loads(r'''{{ template_dir | default(cookiecutter._repo_dir) | tojson }}'''))
+# (A list around it: a JSON string would end the raw string's quotes.)
+TEMPLATE_DIR = Path(
+    json.loads(r"""[{{ template_dir | default(cookiecutter._repo_dir) | tojson }}]""")[0]
+)
 
 if __name__ == "__main__":
     sys.path.insert(0, str(TEMPLATE_DIR / "hooks"))

@@ -36,6 +36,7 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
+import answer_rules
 import pytest
 import yaml
 from conftest import BIN
@@ -45,8 +46,6 @@ from hypothesis import HealthCheck, example, given, note, seed, settings
 from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError
 from matrix import CONTEXT, RULES, TEMPLATE_DIR
-
-import answer_rules
 
 SEED = int(os.environ.get("HYPOTHESIS_SEED") or random.SystemRandom().randrange(2**32))
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "25"))
@@ -153,7 +152,12 @@ def check_project(project: Path, field: str, value, baseline: dict) -> None:
     assert lint.returncode == 0, lint.stdout
     # A value a slug could spell also shows up through the answers derived from it, and
     # anything can show up in a random secret.
-    if field in USES and isinstance(value, str) and len(value) >= 3 and not re.fullmatch(r"[a-z0-9._-]+|.*\{.*", value):
+    if (
+        field in USES
+        and isinstance(value, str)
+        and len(value) >= 3
+        and not re.fullmatch(r"[a-z0-9._-]+|.*\{.*", value)
+    ):
         # Where the answer shows up more often than in a project with the defaults.
         grown = {
             rel
@@ -240,15 +244,16 @@ REPLAY_STRATEGIES = {
     },
     **dict.fromkeys(
         RULES.yes_no,
-        st.one_of(st.booleans(), st.sampled_from(["no", "Yes", "off", "maybe", "", None, 0, 1]),
-                  hostile_text),
+        st.one_of(
+            st.booleans(),
+            st.sampled_from(["no", "Yes", "off", "maybe", "", None, 0, 1]),
+            hostile_text,
+        ),
     ),  # fmt: skip
 }
 # A replay file holds the derived answers too: changing one answer makes them disagree,
 # and the refusal may name any of them, or a combination the new value breaks.
-REPLAY_NAMED = {name for name, _, _ in answer_rules.FORBIDDEN_COMBINATIONS} | set(
-    RULES.derivations
-)
+REPLAY_NAMED = {name for name, _, _ in answer_rules.FORBIDDEN_COMBINATIONS} | set(RULES.derivations)
 
 
 @pytest.fixture(scope="module")

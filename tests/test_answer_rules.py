@@ -1,9 +1,8 @@
 """Unit tests of the answer rules (hooks/answer_rules.py), called with answers as data."""
 
+import answer_rules
 import pytest
 from matrix import CONTEXT, FIXED, OPTIONS, RULES, TEMPLATE_DIR, with_derived
-
-import answer_rules
 
 HOSTILE = 'O\'Brien "the" \\ hacker """ \\'
 DEFAULTS = {key: values[0] for key, values in OPTIONS.items()}
@@ -226,8 +225,7 @@ def test_the_template_settings_must_be_the_templates_own():
     given = answers() | {"_copy_without_render": []}
 
     assert problems(given) == [
-        "_copy_without_render=[] is not allowed: expected ['_locks/*'], the template's own "
-        "setting."
+        "_copy_without_render=[] is not allowed: expected ['_locks/*'], the template's own setting."
     ]
 
 

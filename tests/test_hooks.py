@@ -5,11 +5,11 @@ import os
 import stat
 import sys
 
+import answer_rules
 import pytest
 from conftest import load_hook
 from matrix import CONTEXT, TEMPLATE_DIR
 
-import answer_rules
 import local_extensions
 
 SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
