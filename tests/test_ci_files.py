@@ -7,13 +7,14 @@ README.
 import functools
 import json
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, docker_cli
+from conftest import BIN, docker_cli, unavailable
 from matrix import DEFAULTS, OPTIONS, TEMPLATE_DIR
 from projection import render, render_distinct
 
@@ -322,3 +323,37 @@ def test_bake_in_a_fresh_clone_reads_only_its_own_file(bake, database):
     if database != "sqlite":  # the defect the -f avoids
         plain = run([docker, "buildx", "bake", "--print", "release"], cwd=project)
         assert "DATABASE_PASSWORD" in plain.stderr, plain.stderr
+
+
+@pytest.mark.parametrize(
+    ("branch", "variables", "builds"),
+    [
+        ("main", [], True),  # the default branch: pushed
+        ("feature", [], False),  # another branch: checks only
+        ("feature", ["CI_COMMIT_TAG=v1.2.3"], True),  # a version tag: pushed
+        ("feature", ["CI_COMMIT_TAG=nightly"], False),  # another tag: checks only
+        ("feature", ["CI_PIPELINE_SOURCE=merge_request_event"], True),  # built, not pushed
+    ],
+)
+def test_the_gitlab_image_job_runs_where_its_header_says(tmp_path, bake, branch, variables,
+                                                         builds):  # fmt: skip
+    """gitlab-ci-local evaluates the pipeline's rules as GitLab does (no engine needed)."""
+    runner = shutil.which("gitlab-ci-local")
+    if not runner:
+        unavailable("gitlab-ci-local is not installed (.ci/run installs it from npm)")
+    result = bake(ci_provider="gitlab", container_registry="gitlab")
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    git = ["git", "-c", "user.name=CI", "-c", "user.email=ci@example.com"]
+    for command in (["init", "-q", "-b", branch], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run([*git, *command], cwd=project, check=True)
+    flags = [arg for variable in variables for arg in ("--variable", variable)]
+
+    listed = run([runner, "--list", *flags], cwd=project, timeout=120)
+
+    assert listed.returncode == 0, listed.stderr
+    jobs = [line.split()[0] for line in listed.stdout.splitlines()[1:] if line.strip()]
+    assert "check" in jobs, listed.stdout
+    assert ("build-image" in jobs) is builds, listed.stdout
+    header = (project / ".gitlab-ci.yml").read_text().split("\n\n")[0]
+    assert "from the default branch and from version tags (v1.2.3)" in " ".join(header.split())

@@ -1,6 +1,7 @@
 """Kubernetes manifests: each overlay renders with kustomize and validates, strictly,
 against the Kubernetes API schema. No cluster is available here, so this is the claim."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -72,3 +73,83 @@ def test_overlay_renders_and_validates(kubectl, bake, combo, overlay, tmp_path):
         assert DNS_LABEL.match(resource["metadata"]["name"]), resource["metadata"]["name"]
     assert "Secret" not in kinds  # real values never live in the repository
     assert kinds.count("Deployment") == (3 if combo["task_queue"] == "celery" else 1)
+
+
+# The README's Kubernetes blocks, run as written with a kubectl that has no cluster to
+# talk to: `create` runs as a client-side dry run, `apply -k` renders the overlay, and
+# the rest (delete, rollout status) needs a cluster and is only recorded.
+KUBECTL_WITHOUT_A_CLUSTER = """
+kubectl() {
+  case " $* " in
+    *" create "*) command kubectl "$@" --dry-run=client -o yaml >> "$OUT/created.yaml"
+                  echo --- >> "$OUT/created.yaml" ;;
+    " apply -k "*) command kubectl kustomize "$3" > "$OUT/$(basename "$3").yaml" ;;
+    *) echo "kubectl $*" >> "$OUT/needs-a-cluster" ;;
+  esac
+}
+"""
+
+
+def kubernetes_blocks(readme: str) -> list[str]:
+    section = readme.split("\n## Kubernetes\n")[1].split("\n## ")[0]
+    return re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+
+
+@pytest.mark.parametrize("cache", ["redis", "none"])
+def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_path, cache):
+    answers = DEFAULTS | {"deploy_kubernetes": True, "media_storage": "s3", "cache": cache}
+    if cache == "none":
+        answers["task_queue"] = "none"
+    result = bake(**answers)
+    assert result.exit_code == 0, result.exception
+    project = Path(result.project_path)
+    # What the owner does first, as the README says: staging's own secret files.
+    staging = project / ".secrets" / "staging"
+    staging.mkdir(mode=0o700)
+    for secret in (project / ".secrets").iterdir():
+        if secret.is_file():
+            (staging / secret.name).write_text(f"staging {secret.name}")
+    blocks = kubernetes_blocks((project / "README.md").read_text())
+    assert len(blocks) == 2, blocks
+
+    for block in blocks:
+        run = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", KUBECTL_WITHOUT_A_CLUSTER + block],
+            cwd=project, env={"PATH": os.environ["PATH"], "OUT": str(tmp_path)},
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+
+    created = [r for r in yaml.safe_load_all((tmp_path / "created.yaml").read_text()) if r]
+    namespaces = {r["metadata"]["name"] for r in created if r["kind"] == "Namespace"}
+    secrets = {
+        (r["metadata"]["namespace"], r["metadata"]["name"]): set(r["data"])
+        for r in created
+        if r["kind"] == "Secret"
+    }
+    for overlay in OVERLAYS:
+        resources = list(yaml.safe_load_all((tmp_path / f"{overlay}.yaml").read_text()))
+        namespace = resources[0]["metadata"]["namespace"]
+        assert namespace in namespaces, f"the README never creates {namespace}"
+        (config,) = [r for r in resources if r["kind"] == "ConfigMap"]
+        read = {
+            match[1]
+            for value in config["data"].values()
+            if (match := re.fullmatch(r"/run/secrets/([\w.-]+)", value))
+        }
+        mounted = {
+            volume["secret"]["secretName"]
+            for r in resources
+            if r["kind"] in ("Deployment", "Job")
+            for volume in r["spec"]["template"]["spec"].get("volumes", [])
+            if "secret" in volume
+        }
+        assert mounted, overlay
+        for name in mounted:
+            keys = secrets.get((namespace, name))
+            assert keys is not None, f"the README never creates {namespace}/{name}"
+            assert read <= keys, f"{namespace}/{name} lacks {sorted(read - keys)}"
+        expected = {"django_secret_key", "database_password", "storage_access_key_id",
+                    "storage_secret_access_key"}  # fmt: skip
+        assert read == expected | ({"cache_password"} if cache != "none" else set())
+    assert (tmp_path / "needs-a-cluster").read_text().count("rollout status") == 2
