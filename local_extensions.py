@@ -4,9 +4,9 @@ cookiecutter loads it before it asks the first question, and every file, hook an
 derived answer is rendered through it. It gives the template:
 
 - a refusal of old Pythons, before anything is asked;
-- the check of the answers (hooks/answer_rules.py) at the first render that has them
-  all: the project folder's name, before cookiecutter makes any folder, whatever path
-  brought the answers (prompt, command line, replay or config file);
+- the check of the answers (hooks/answer_rules.py), which the project folder's name
+  calls before cookiecutter makes any folder, whatever path brought the answers
+  (prompt, command line, replay or config file);
 - a check of what cookiecutter takes in and then drops or renders before the template
   sees it: command-line keys it does not know, config-file defaults it falls back from,
   a replay file's missing answers, answers whose Jinja cannot render;
@@ -23,15 +23,11 @@ import re
 import sys
 from pathlib import Path
 
-from jinja2 import TemplateError
 from jinja2.ext import Extension
 
 HERE = Path(__file__).resolve().parent
 # The hooks read TOML (tomllib) and the generated code targets Python 3.13.
 MINIMUM_PYTHON = (3, 11)
-# cookiecutter adds the template's location to the answers once they are final, just
-# before it renders the first path; no answer given by a person has it before.
-FINAL_KEY = "_template"
 
 
 def refuse_old_python(version=sys.version_info) -> None:
@@ -93,45 +89,30 @@ class TemplateExtension(Extension):
         super().__init__(environment)
         refuse_old_python()
         self.rules = RULES
+        # Read anew for each environment: cruft renders two commits of one checkout in
+        # one process.
         self.template = RULES.Template(HERE)
-        self.checked = None
-        self.busy = False
         environment.filters["toml_string"] = toml_string
+        environment.globals["answers_checked"] = self.answers_checked
         environment.globals["template_dir"] = str(HERE)
-        environment.template_class = self.checked_template_class(environment.template_class)
         self.check_inputs(cookiecutter_call())
 
-    def checked_template_class(self, base):
-        extension = self
+    def answers_checked(self, answers: dict) -> bool:
+        """True once the rules accept the answers; else one line on stderr and exit 1.
 
-        class AnswersCheckedTemplate(base):
-            """Checks the answers before the first render that has them all."""
-
-            def render(self, *args, **kwargs):
-                answers = dict(*args, **kwargs).get("cookiecutter")
-                if isinstance(answers, dict) and FINAL_KEY in answers and not extension.busy:
-                    extension.check_answers(answers)
-                return super().render(*args, **kwargs)
-
-        return AnswersCheckedTemplate
-
-    def check_answers(self, answers: dict) -> None:
-        """Refuse the final answers, or accept them once. A yes/no answer given as one
-        of cookiecutter's words (a replay file's "no") becomes a boolean here, in the
-        answers every file and hook is rendered with."""
-        if answers is self.checked:
-            return
+        The project folder's name calls it, the first thing cookiecutter renders with the
+        final answers, before it makes any folder:
+            {{cookiecutter.project_slug if answers_checked(cookiecutter)}}
+        Without this extension that name does not render, and nothing is made. A yes/no
+        answer given as one of cookiecutter's words (a replay file's "no") becomes a
+        boolean here, in the answers every file and hook is rendered with."""
         for field in self.template.yes_no:
             if isinstance(answers.get(field), str):
                 answers[field] = as_boolean(answers[field])
-        self.busy = True  # the rules render the derived answers, from these answers too
-        try:
-            found = self.rules.problems(answers, self.template, self.environment)
-        finally:
-            self.busy = False
+        found = self.rules.problems(answers, self.template, self.environment)
         if found:
             refuse(found[0])
-        self.checked = answers
+        return True
 
     def check_inputs(self, call: dict | None) -> None:
         """What cookiecutter was given and would drop, fall back from or fail on."""
@@ -143,14 +124,17 @@ class TemplateExtension(Extension):
         for key, value in extra.items():
             if key not in template.context:
                 refuse(rules.unknown_key_problem(key, value, public))
-        defaults = (call.get("config_dict") or {}).get("default_context") or {}
+        defaults = (call.get("config_dict") or {}).get("default_context")
+        defaults = defaults if isinstance(defaults, dict) else {}
         source = " (from the config file's default_context)"
         for key, value in defaults.items():
             if key not in template.context and is_misspelt(key, public):
                 # Other keys there may be meant for other templates: only near misses count.
                 refuse(rules.unknown_key_problem(key, value, public, source))
             allowed = template.choices.get(key)
-            if allowed and value not in allowed and key not in extra:
+            # A list narrows the choices (cookiecutter takes its first as the default).
+            narrowed = isinstance(value, list) and value and all(v in allowed for v in value)
+            if allowed and value not in allowed and not narrowed and key not in extra:
                 refuse(rules.refused(key, value, rules.one_of(allowed)(None) + source))
             if (
                 key in template.yes_no
@@ -167,30 +151,35 @@ class TemplateExtension(Extension):
                     f"{missing[0]} is missing: expected a value for every answer in the replay "
                     "file (as the project's .cookiecutter.json holds them)."
                 )
-        rendered = {**{k: v for k, v in defaults.items() if k in template.context}, **extra}
-        for key, value in rendered.items():
-            self.check_renders(key, value)
+        given = {**{k: v for k, v in defaults.items() if k in template.context}, **extra}
+        self.check_renders(given)
 
-    def check_renders(self, key: str, value) -> None:
-        """cookiecutter renders an answer it is given as a template: {{ 7 * 7 }} becomes
-        49. One that cannot render is refused here, in one line."""
-        if not isinstance(value, str) or not re.search(r"\{[{%#]", value):
-            return
+    def check_renders(self, given: dict) -> None:
+        """cookiecutter renders each answer it is given as a template, in the order of
+        cookiecutter.json, with the answers before it: {{ 7 * 7 }} becomes 49. An answer
+        that is no text, or that cannot render so, is refused here in one line."""
         from cookiecutter.environment import StrictEnvironment
 
-        defaults = {k: v for k, v in self.template.context.items() if not isinstance(v, list)}
-        try:
-            # A plain environment: this one is still being made.
-            StrictEnvironment().from_string(value).render(cookiecutter=defaults)
-        except TemplateError as error:
-            refuse(
-                self.rules.refused(
-                    key,
-                    value,
+        environment = StrictEnvironment()  # a plain one: this one is still being made
+        so_far: dict = {}
+        for key, default in self.template.context.items():
+            value = given.get(key, default)
+            if key in given and isinstance(default, str) and isinstance(value, (dict, list)):
+                refuse(self.rules.refused(key, value, "text"))
+            if not isinstance(value, str) or key.startswith("_") and not key.startswith("__"):
+                so_far[key] = value[0] if isinstance(value, list) and value else value
+                continue
+            try:
+                so_far[key] = environment.from_string(value).render(cookiecutter=so_far)
+            except Exception as error:  # whatever the expression raises
+                if key not in given:
+                    return  # a derived answer that reads a refused one: the rules name it
+                detail = getattr(error, "message", None) or repr(error)
+                allowed = (
                     "text that renders: cookiecutter reads {{ }}, {% %} and {# #} in an "
-                    f"answer as a template, and here {error.message}",
+                    f"answer as a template, and here {detail}"
                 )
-            )
+                refuse(self.rules.refused(key, value, allowed))
 
 
 def as_boolean(value):

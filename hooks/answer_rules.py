@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 CONTEXT_FILE = "cookiecutter.json"
-PROJECT_FOLDER = "{{cookiecutter.project_slug}}"
+PROJECT_FOLDER = "{{cookiecutter.project_slug if answers_checked(cookiecutter)}}"
 
 # Keys cookiecutter (and cruft) add to the answers themselves: where the template and
 # the output are. Any value is theirs to give.
@@ -333,7 +333,13 @@ def shown(value) -> str:
     """The value as the message shows it: quoted, escaped, and cut when long."""
     if isinstance(value, str) and len(value) > 60:
         return f"{value[:40]!r}... ({len(value)} characters)"
-    return repr(value)
+    text = repr(value)
+    return f"{text[:60]}... ({len(text)} characters)" if len(text) > 80 else text
+
+
+def shown_key(key: str) -> str:
+    """A key as the message names it: as it is when plain, else quoted like a value."""
+    return key if re.fullmatch(r"[A-Za-z0-9_.-]{1,60}", key) else shown(key)
 
 
 def refused(field: str, value, allowed: str) -> str:
@@ -357,7 +363,20 @@ def nearest(key: str, known) -> str | None:
 def unknown_key_problem(key: str, value, known, source: str = "") -> str:
     guess = nearest(key, known)
     hint = f"; the nearest is {guess}" if guess else ""
-    return refused(key, value, f"an answer this template asks for{source}{hint}")
+    return refused(shown_key(key), value, f"an answer this template asks for{source}{hint}")
+
+
+def derived_from(name: str, template: Template) -> list[str]:
+    """The answers a derived one is made of, through other derived ones, in
+    cookiecutter.json's order."""
+    sources, todo = set(), [name]
+    while todo:
+        for read in re.findall(r"cookiecutter\.(\w+)", template.derivations.get(todo.pop(), "")):
+            if read.startswith("__"):
+                todo.append(read)
+            else:
+                sources.add(read)
+    return [key for key in template.context if key in sources]
 
 
 def key_problems(answers: dict, template: Template) -> list[str]:
@@ -373,6 +392,9 @@ def key_problems(answers: dict, template: Template) -> list[str]:
         if key in answers and answers[key] != template.context[key]:
             own = f"{template.context[key]!r}, the template's own setting"
             found.append(refused(key, answers[key], own))
+    commit = answers.get("_commit")
+    if commit and not (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{7,64}", commit)):
+        found.append(refused("_commit", commit, "a git commit's hex digits, as cruft records it"))
     missing = [k for k in template.context if k not in answers and k != "__prompts__"]
     if missing:
         found.append(
@@ -422,9 +444,11 @@ def problems(answers: dict, template: Template, environment=None) -> list[str]:
         return found
     for field, value in derived_answers(answers, template, environment).items():
         if answers[field] != value:
+            sources = ", ".join(derived_from(field, template))
+            why = f"it is derived from {sources}" if sources else "it is the template's own"
             found.append(
                 f"{field}={shown(answers[field])} is not allowed: expected {shown(value)}; "
-                "it is derived from the other answers: do not set it."
+                f"{why}: do not set it."
             )
     if found:
         return found

@@ -21,7 +21,9 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "{{cookiecutter.project_slug}}"
+# The generated project's folder (its name runs the answer rules: hooks/answer_rules.py).
+PROJECT_FOLDER = "{{cookiecutter.project_slug if answers_checked(cookiecutter)}}"
+TEMPLATE = Path(__file__).resolve().parent.parent / PROJECT_FOLDER
 LOCKS = TEMPLATE / "_locks"
 SUPERSET_LOCK = LOCKS / "uv.lock"
 MODULES = LOCKS / "modules.json"

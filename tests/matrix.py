@@ -17,8 +17,9 @@ from cookiecutter.utils import create_env_with_context
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 # cookiecutter imports the template's Jinja extension (local_extensions.py) from here.
 sys.path.insert(0, str(TEMPLATE_DIR))
-# What the template's rules read from its files.
+# What the template's rules read from its files; the generated project's folder.
 RULES = answer_rules.Template(TEMPLATE_DIR)
+PROJECT_TEMPLATE = TEMPLATE_DIR / answer_rules.PROJECT_FOLDER
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 
 

@@ -10,9 +10,17 @@ import itertools
 import re
 
 from cookiecutter.utils import create_env_with_context
-from matrix import CONTEXT, DEFAULTS, FIXED, OPTIONS, TEMPLATE_DIR, is_valid, with_derived
+from matrix import (
+    CONTEXT,
+    DEFAULTS,
+    FIXED,
+    OPTIONS,
+    PROJECT_TEMPLATE,
+    is_valid,
+    with_derived,
+)
 
-SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+SLUG_DIR = PROJECT_TEMPLATE
 NAMED = re.compile(r"cookiecutter\.(\w+)")
 
 

@@ -45,12 +45,12 @@ from cookiecutter.main import cookiecutter
 from hypothesis import HealthCheck, example, given, note, seed, settings
 from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError
-from matrix import CONTEXT, RULES, TEMPLATE_DIR
+from matrix import CONTEXT, PROJECT_TEMPLATE, RULES, TEMPLATE_DIR
 
 SEED = int(os.environ.get("HYPOTHESIS_SEED") or random.SystemRandom().randrange(2**32))
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "25"))
 REPLAY_EXAMPLES = int(os.environ.get("PROPERTY_REPLAY_EXAMPLES", "10"))
-SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+SLUG_DIR = PROJECT_TEMPLATE
 ENV_LINE = re.compile(r"[A-Z][A-Z0-9_]*=[^\n]*")
 
 # --- strategies ------------------------------------------------------------------------
@@ -111,6 +111,18 @@ USES = {
     "description": {"README.md", "pyproject.toml"},
     "author_name": {"pyproject.toml", "LICENSE"},
 }
+
+
+def bounded(examples: int):
+    """Hypothesis settings for a test that renders: a fixed count, no deadline."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+
 
 # --- rendering and checking ------------------------------------------------------------
 
@@ -190,13 +202,7 @@ def test_whatever_is_accepted_renders_a_valid_project(field, tmp_path, baseline)
     named = NAMED.get(field, {field})
 
     @seed(SEED)
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
+    @bounded(EXAMPLES)
     @given(value=STRATEGIES[field])
     # Cases the review and earlier runs of this test found; each must stay handled.
     @example(value="example\n.com" if field == "domain_name" else "Hi \U0001f600")
@@ -270,13 +276,7 @@ def test_whatever_a_replay_file_holds_is_checked(field, tmp_path, baseline, reco
     replay = tmp_path / "answers.json"
 
     @seed(SEED)
-    @settings(
-        max_examples=REPLAY_EXAMPLES,
-        deadline=None,
-        database=None,
-        print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
+    @bounded(REPLAY_EXAMPLES)
     @given(value=REPLAY_STRATEGIES[field])
     @example(value="../../victim")  # the traversal a review found, for every field
     def check(value):

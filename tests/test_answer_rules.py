@@ -158,11 +158,19 @@ def test_a_derived_answer_given_is_refused(field, value):
     """Only the value cookiecutter.json derives from the other answers is accepted."""
     given = answers() | {field: value}
 
+    sources = ", ".join(answer_rules.derived_from(field, RULES))
+    why = f"it is derived from {sources}" if sources else "it is the template's own"
     assert problems(given) == [
         f"{field}={answer_rules.shown(value)} is not allowed: expected "
-        f"{answer_rules.shown(answers()[field])}; it is derived from the other answers: do not "
-        "set it."
+        f"{answer_rules.shown(answers()[field])}; {why}: do not set it."
     ]
+
+
+def test_a_derived_answer_names_what_it_is_made_of():
+    assert answer_rules.derived_from("__image", RULES) == [
+        "project_slug", "container_registry", "registry_namespace"
+    ]  # fmt: skip
+    assert answer_rules.derived_from("__uv_version", RULES) == []
 
 
 @pytest.mark.parametrize(
@@ -205,6 +213,8 @@ def test_the_message_shortens_a_long_value():
         ("Project_Name", "Project_Name='x' is not allowed: expected an answer this template "
          "asks for; the nearest is project_name."),
         ("zzz", "zzz='x' is not allowed: expected an answer this template asks for."),
+        ("x\nINFO: done", "'x\\nINFO: done'='x' is not allowed: expected an answer this "
+         "template asks for."),
     ],
 )  # fmt: skip
 def test_an_unknown_key_is_named_with_the_nearest_known_one(key, message):
@@ -219,6 +229,20 @@ def test_a_missing_answer_is_named():
         "database is missing: expected a value for every answer (a replay file holds them "
         "all, as the project's .cookiecutter.json does)."
     ]
+
+
+@pytest.mark.parametrize("commit", ["abc\ndef: 1", {"x": 1}, "HEAD"])
+def test_a_recorded_commit_is_a_commit(commit):
+    assert problems(answers() | {"_commit": commit}) == [
+        f"_commit={answer_rules.shown(commit)} is not allowed: expected a git commit's hex "
+        "digits, as cruft records it."
+    ]
+
+
+def test_a_long_value_of_any_type_is_cut():
+    (message,) = problems(answers() | {"license": ["x" * 100_000]})
+
+    assert len(message) < 200 and "characters)" in message
 
 
 def test_the_template_settings_must_be_the_templates_own():

@@ -42,6 +42,14 @@ BAD_ANSWERS = [
     ({"description": "{%"}, "description='{%' is not allowed: expected text that renders: "
      "cookiecutter reads {{ }}, {% %} and {# #} in an answer as a template, and here tag name "
      "expected."),
+    ({"version": "{{ 1/0 }}"}, "version='{{ 1/0 }}' is not allowed: expected text that renders: "
+     "cookiecutter reads {{ }}, {% %} and {# #} in an answer as a template, and here "
+     "ZeroDivisionError('division by zero')."),
+    # cookiecutter renders it with the answers before it, which do not hold the slug yet.
+    ({"project_name": "{{ cookiecutter.project_slug }}"}, "project_name='{{ cookiecutter."
+     "project_slug }}' is not allowed: expected text that renders: cookiecutter reads {{ }}, "
+     "{% %} and {# #} in an answer as a template, and here 'dict object' has no attribute "
+     "'project_slug'."),
     ({"domain_name": "example.com{{x}}"}, "domain_name='example.com{{x}}' is not allowed: "
      "expected text that renders: cookiecutter reads {{ }}, {% %} and {# #} in an answer as a "
      "template, and here 'x' is undefined."),
@@ -52,11 +60,11 @@ BAD_ANSWERS = [
     ({"version": "999999999999999999999"}, "version='999999999999999999999' is not allowed: "
      "expected a version whose numbers are below 2**64 (18446744073709551616), uv's limit."),
     ({"__image": "x\nEVIL=1"}, "__image='x\\nEVIL=1' is not allowed: expected "
-     "'ghcr.io/jane-doe/my-django-project'; it is derived from the other answers: do not set "
-     "it."),
+     "'ghcr.io/jane-doe/my-django-project'; it is derived from project_slug, "
+     "container_registry, registry_namespace: do not set it."),
     # cookiecutter renders the value as a template first: '{#' becomes ''.
     ({"__services": "{#"}, "__services='' is not allowed: expected 'db cache'; it is derived "
-     "from the other answers: do not set it."),
+     "from database, cache: do not set it."),
     ({"registry_namespace": "jane\n"}, "registry_namespace='jane\\n' is not allowed: expected a "
      "lowercase user or organisation name such as jane-doe (letters and digits, with . _ or - "
      "between them; GitLab subgroups as group/subgroup)."),

@@ -8,11 +8,11 @@ import sys
 import answer_rules
 import pytest
 from conftest import load_hook
-from matrix import CONTEXT, TEMPLATE_DIR
+from matrix import CONTEXT, PROJECT_TEMPLATE, TEMPLATE_DIR
 
 import local_extensions
 
-SLUG_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+SLUG_DIR = PROJECT_TEMPLATE
 HOSTILE = 'O\'Brien "the" \\ hacker """ \\'
 
 

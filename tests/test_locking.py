@@ -5,9 +5,9 @@ import json
 import tomllib
 
 import pytest
-from matrix import TEMPLATE_DIR
+from matrix import PROJECT_TEMPLATE
 
-LOCKS = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "_locks"
+LOCKS = PROJECT_TEMPLATE / "_locks"
 _spec = importlib.util.spec_from_file_location("locking", LOCKS / "locking.py")
 locking = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(locking)

@@ -86,8 +86,8 @@ REFUSED_REPLAYS = [
      "name: a lowercase letter, then lowercase letters, digits or underscores, ending in a "
      "letter or digit, 40 characters at most."),
     ({"__image": "evil.example/x"}, "__image='evil.example/x' is not allowed: expected "
-     "'ghcr.io/jane-doe/my-django-project'; it is derived from the other answers: do not set "
-     "it."),
+     "'ghcr.io/jane-doe/my-django-project'; it is derived from project_slug, "
+     "container_registry, registry_namespace: do not set it."),
     ({"_copy_without_render": []}, "_copy_without_render=[] is not allowed: expected "
      "['_locks/*'], the template's own setting."),
 ]  # fmt: skip
@@ -113,6 +113,32 @@ def test_a_replay_file_without_the_extension_setting_is_refused(workspace):
         "(as the project's .cookiecutter.json holds them).\n"
     )
     assert sorted(p.name for p in workspace.iterdir()) == ["victim"]
+
+
+def without_the_extension(result: subprocess.CompletedProcess) -> None:
+    """The project folder's name calls the extension's check: without the extension it
+    does not render, and cookiecutter stops before it makes any folder."""
+    assert result.returncode == 1
+    assert "Error message: 'answers_checked' is undefined" in result.stdout, result.stdout[-2000:]
+
+
+def test_a_replay_file_that_drops_the_extension_makes_nothing(workspace):
+    # cookiecutter would make out/../victim (out does not exist yet, so neither does
+    # the path), call it its own and remove it when a hook fails.
+    answers = replay_answers(project_slug="../victim")
+    answers["cookiecutter"]["_extensions"] = []
+
+    without_the_extension(replay(workspace, answers))
+    assert sorted(p.name for p in workspace.iterdir()) == ["victim"]
+
+
+def test_a_config_file_that_drops_the_extension_makes_nothing(workspace):
+    config = config_file(workspace, {"_extensions": [], "project_slug": "../victim"})
+
+    without_the_extension(
+        cookiecutter("--no-input", "--config-file", config, "-o", workspace / "out")
+    )
+    assert sorted(p.name for p in workspace.iterdir()) == ["config.yaml", "victim"]
 
 
 def test_a_replayed_yes_no_word_becomes_a_boolean_once(workspace):
@@ -194,7 +220,8 @@ def test_a_bad_config_default_is_refused(workspace, default_context, line):
 def test_config_keys_meant_for_other_templates_are_left_alone(workspace):
     """A user's default_context serves every template they use: only near misses of this
     template's keys are refused."""
-    defaults = {"full_name": "Jane", "github_username": "jd", "database": "sqlite",
+    # A list narrows a choice: cookiecutter takes its first value as the default.
+    defaults = {"full_name": "Jane", "github_username": "jd", "database": ["sqlite", "mariadb"],
                 "use_drf": "no"}  # fmt: skip
     config = config_file(workspace, defaults)
 

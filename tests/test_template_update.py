@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import answer_rules
 from conftest import BIN
 from matrix import TEMPLATE_DIR
 
@@ -51,7 +52,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def change_the_template(template: Path) -> None:
     """Commit B: what a later version of the template brings."""
-    project = template / "{{cookiecutter.project_slug}}"
+    project = template / answer_rules.PROJECT_FOLDER
     edit(project / ".env.example", "DJANGO_DEBUG=true\n",
          "DJANGO_DEBUG=true\nDJANGO_FEATURE_FLAG=false\n")  # fmt: skip
     settings = project / "{{cookiecutter.project_slug}}" / "settings" / "base.py"
