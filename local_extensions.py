@@ -135,7 +135,7 @@ class TemplateExtension(Extension):
             # A list narrows the choices (cookiecutter takes its first as the default).
             narrowed = isinstance(value, list) and value and all(v in allowed for v in value)
             if allowed and value not in allowed and not narrowed and key not in extra:
-                refuse(rules.refused(key, value, rules.one_of(allowed)(None) + source))
+                refuse(rules.refused(key, value, rules.listed(allowed) + source))
             if (
                 key in template.yes_no
                 and not isinstance(as_boolean(value), bool)

@@ -230,8 +230,12 @@ def timezone_problem(value: str) -> str | None:
     return "an IANA time zone name such as UTC or Europe/Paris"
 
 
+def listed(values) -> str:
+    return "one of " + ", ".join(map(str, values))
+
+
 def one_of(values) -> Callable[[object], "str | None"]:
-    return lambda value: None if value in values else "one of " + ", ".join(map(str, values))
+    return lambda value: None if value in values else listed(values)
 
 
 def matches(pattern: re.Pattern, limit: int, allowed: str) -> Rule:
@@ -410,7 +414,7 @@ def value_problems(answers: dict, template: Template, environment=None) -> list[
     found = []
     for field, values in template.choices.items():
         if answers[field] not in values:
-            found.append(refused(field, answers[field], one_of(values)(None)))
+            found.append(refused(field, answers[field], listed(values)))
     for field in template.yes_no:
         if not isinstance(answers[field], bool):
             found.append(refused(field, answers[field], "yes or no (true or false)"))
