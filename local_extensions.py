@@ -145,7 +145,7 @@ class TemplateExtension(Extension):
         replay = call.get("context_from_replayfile")
         answers = replay.get("cookiecutter") if isinstance(replay, dict) else None
         if call.get("replay") and isinstance(answers, dict):
-            missing = [k for k in template.context if k not in answers and k != "__prompts__"]
+            missing = rules.missing_answers(answers, template)
             if missing:
                 refuse(
                     f"{missing[0]} is missing: expected a value for every answer in the replay "

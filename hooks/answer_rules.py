@@ -399,13 +399,18 @@ def key_problems(answers: dict, template: Template) -> list[str]:
     commit = answers.get("_commit")
     if commit and not (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{7,64}", commit)):
         found.append(refused("_commit", commit, "a git commit's hex digits, as cruft records it"))
-    missing = [k for k in template.context if k not in answers and k != "__prompts__"]
+    missing = missing_answers(answers, template)
     if missing:
         found.append(
             f"{missing[0]} is missing: expected a value for every answer (a replay file "
             "holds them all, as the project's .cookiecutter.json does)."
         )
     return found
+
+
+def missing_answers(answers: dict, template: Template) -> list[str]:
+    """The template's keys the answers lack (cookiecutter drops __prompts__ itself)."""
+    return [key for key in template.context if key not in answers and key != "__prompts__"]
 
 
 def value_problems(answers: dict, template: Template, environment=None) -> list[str]:
