@@ -154,10 +154,11 @@ def main() -> int:
 
     env_files = import_from(root / ENV_FILES, "env_files")
     existed = (root / ".env").exists()
-    added = env_files.complete_env(root) + env_files.complete_secrets(root)
+    added = [name for env in env_files.ENV_FILES for name in env_files.complete_env(root, env)]
+    added += env_files.complete_secrets(root)
     if existed:
         for name in added:
-            print(f"kept your .env and .secrets/; added {name}")
+            print(f"kept your .env, .env.production and .secrets/; added {name}")
 
     commit = template_commit(ANSWERS)
     answers = {**ANSWERS, "_commit": commit}

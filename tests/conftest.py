@@ -111,10 +111,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(url: str, host: str | None = None, timeout: float = 5):
-    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# Redirects are answers, never followed: a site's redirect names its public host, and
+# every request of the tests goes to 127.0.0.1.
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def get(url: str, host: str | None = None, timeout: float = 5, headers: dict | None = None):
+    request = urllib.request.Request(url, headers={**({"Host": host} if host else {}),
+                                                   **(headers or {})})  # fmt: skip
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener.open(request, timeout=timeout) as response:
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)

@@ -37,10 +37,12 @@ class Load:
     URL is a string, or a function of the request's number (to mark each request)."""
 
     def __init__(self, url: str | Callable[[int], str], host: str,
-                 max_seconds: float = 300, max_requests: int = 20000):  # fmt: skip
+                 max_seconds: float = 300, max_requests: int = 20000,
+                 headers: dict | None = None):  # fmt: skip
         self.url = url if callable(url) else (lambda _: url)
         assert urlsplit(self.url(0)).hostname == "127.0.0.1", "load goes to 127.0.0.1 only"
         self.host, self.max_seconds, self.max_requests = host, max_seconds, max_requests
+        self.headers = headers
         self.sent = 0
         self.failures: list[tuple[float, str]] = []
         self._stop = threading.Event()
@@ -53,7 +55,7 @@ class Load:
                 break
             self.sent += 1
             try:
-                status = get(self.url(self.sent), host=self.host, timeout=10)[0]
+                status = get(self.url(self.sent), self.host, 10, self.headers)[0]
             except OSError as error:
                 status = repr(error)
             if status != 200:

@@ -94,7 +94,7 @@ def test_rendering_over_a_project_keeps_its_secrets(tmp_path):
         k: v for k, v in secrets.items() if not k.startswith("cache")
     }
     assert kept["cache.conf"] == f"requirepass {kept['cache_password']}\n"
-    assert "kept your .env and .secrets/; added cache_password" in again.stdout
+    assert "kept your .env, .env.production and .secrets/; added cache_password" in again.stdout
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ def test_backup_and_restore(engine, bake, database):
     project = Path(result.project_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env |= {"COMPOSE_PROJECT_NAME": slug, "BIND_ADDRESS": "127.0.0.1",
-            "WEB_PORT": str(free_port()), "DJANGO_SECURE_SSL_REDIRECT": "false"}  # fmt: skip
+            "WEB_PORT": str(free_port())}  # fmt: skip
     prod = Stack(engine, project, slug, "compose.production.yaml", env)
     try:
         prod("up", "--build", "--wait")

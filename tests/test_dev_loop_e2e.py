@@ -79,6 +79,12 @@ def test_compose_watch_syncs_code_and_rebuilds_on_new_dependencies(engine, bake)
         print(f"edit on the host to new text served: {took:.1f} s")
         assert started_at(engine, name) == before, "the container was restarted"
 
+        # `make lint` as the README has it, in the watched container (no bind mount, and
+        # no Dockerfile in the image: hadolint reads it from standard input).
+        lint = subprocess.run(["make", "lint"], cwd=project, env=env, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+        assert lint.returncode == 0, lint.stdout[-2000:] + lint.stderr[-2000:]
+
         lock = project / "uv.lock"
         lock.write_text(lock.read_text() + "\n")
         wait_until(lambda: (started_at(engine, name) or before)[0] != before[0], 300,

@@ -6,17 +6,27 @@ stand-ins (tests/standins), tagged with the public names the project uses.
 """
 
 import base64
+import contextlib
 import gzip
 import json
 import os
 import subprocess
 import tarfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import free_port, get
+from https_site import (
+    NAME,
+    Site,
+    Terminator,
+    admin_login,
+    caddy_ca,
+    edit_env,
+    fetch,
+    wait_for_tls,
+)
 from matrix import DEFAULTS, combo_id
 from stacks import Stack
 
@@ -54,7 +64,6 @@ VARIANTS = [
         "web_server": "uvicorn",
     },
 ]
-DOMAIN = "example.com"
 # The development containers run as this (non-root) user, as a developer's would.
 HOST_UID = 4242
 
@@ -93,7 +102,7 @@ def secret_in_image(docker: str, image: str, secret: bytes) -> bool:
 
 
 @pytest.mark.parametrize("combo", VARIANTS, ids=combo_id)
-def test_project_runs_on_docker(engine, bake, combo):
+def test_project_runs_on_docker(engine, bake, combo, tmp_path):
     # Its own slug, so that variants built in parallel never share an image tag.
     result = bake(**combo, project_slug=f"shop{VARIANTS.index(combo)}")
     assert result.exit_code == 0, result.exception
@@ -103,7 +112,7 @@ def test_project_runs_on_docker(engine, bake, combo):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     try:
         development(engine, project, name, combo, env)
-        production(engine, project, name, combo, env, values)
+        production(engine, project, name, combo, env, values, tmp_path)
     finally:
         for file in ("compose.yaml", "compose.production.yaml"):
             Stack(engine, project, f"{name}-{file.split('.')[1]}", file, env)(
@@ -144,9 +153,9 @@ PNG = bytes.fromhex(
 PASSWORD = "correct horse battery"
 
 
-def upload(prod, base: str, combo: dict) -> str:
-    """An avatar, uploaded as its user would (PATCH /api/me/), or saved through the
-    storage where the project has no API; returns its URL."""
+def upload(prod, site, combo: dict) -> str:
+    """An avatar, uploaded as its user would (PATCH /api/me/ over HTTPS), or saved through
+    the storage where the project has no API; returns its URL."""
     prod.python(
         "import django; django.setup(); from django.contrib.auth import get_user_model; "
         f"get_user_model().objects.create_user('ada', password='{PASSWORD}')"
@@ -168,22 +177,22 @@ def upload(prod, base: str, combo: dict) -> str:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     credentials = base64.b64encode(f"ada:{PASSWORD}".encode()).decode()
-    request = urllib.request.Request(f"{base}/api/me/", data=body, method="PATCH", headers={
-        "Host": DOMAIN, "Authorization": f"Basic {credentials}",
+    status, _, answer = site.fetch("/api/me/", method="PATCH", body=body, headers={
+        "Authorization": f"Basic {credentials}",
         "Content-Type": f"multipart/form-data; boundary={boundary}",
     })  # fmt: skip
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())["avatar"]
+    assert status == 200, answer[:500]
+    return json.loads(answer)["avatar"]
 
 
-def served(base: str, url: str, seconds: float = 60) -> None:
+def served(site, url: str, seconds: float = 60):
     """The uploaded file comes back whole, marked as data (never run as a page)."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            status, body, headers = get(f"{base}{url}", host=DOMAIN)
+            status, headers, body = site.fetch(url)
         except OSError as error:
-            status, body, headers = repr(error), b"", {}
+            status, headers, body = repr(error), {}, b""
         if status == 200 or time.monotonic() > deadline:
             break
         time.sleep(1)
@@ -217,43 +226,76 @@ def wait_for(probe, status: int, seconds: float = 60):
     pytest.fail(f"no {status} within {seconds} s; last: {result}")
 
 
-def production(docker, project, name, combo, env, values):
+def production(docker, project, name, combo, env, values, folder):
     proxy = combo["reverse_proxy"]
     port = free_port()
     image = f"{name}-production"
+    # The owner's values: the site's name (resolving to this machine) and, with no
+    # proxy, the trust switch the README gives for a TLS terminator in front.
+    trust = {"DJANGO_TRUST_X_FORWARDED_PROTO": "true"} if proxy == "none" else {}
+    edit_env(project / ".env.production", DJANGO_DOMAIN_NAME=NAME, **trust)
+    https_port = free_port()
     prod = Stack(docker, project, f"{name}-production", "compose.production.yaml", env | {
         "BIND_ADDRESS": "127.0.0.1", "WEB_PORT": str(port), "HTTP_PORT": str(port),
-        "HTTPS_PORT": str(free_port()), "SITE_ADDRESS": ":80", "IMAGE": image,
-        # Plain HTTP in the test: TLS would need a certificate from the internet.
-        "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_DOMAIN_NAME": DOMAIN,
+        "HTTPS_PORT": str(https_port), "SITE_ADDRESS": NAME, "IMAGE": image,
     })  # fmt: skip
     prod("up", "--build", "--wait")
-    base = f"http://127.0.0.1:{port}"
+    with contextlib.ExitStack() as stack:
+        if proxy == "caddy":  # Caddy's own certificate for localhost, from its internal CA
+            site = Site(https_port, port, caddy_ca(docker, prod, folder))
+        else:  # nginx or the application server behind a TLS terminator
+            tls = Terminator(docker, f"{name}-tls", folder / "tls", port, free_port(), free_port())
+            stack.enter_context(tls)
+            site = Site(tls.https_port, tls.http_port, tls.ca)
+        wait_for_tls(site.port, site.ca)
+        https_checks(prod, site, proxy)
+        running(docker, project, prod, site, combo, values, image)
 
+
+def https_checks(prod, site, proxy):
+    """Plain HTTP is sent to HTTPS once; pages answer over HTTPS, with HSTS; an admin
+    signs in (CSRF and secure cookies); no redirect loops."""
+    status, headers, _ = site.plain("/admin/login/")
+    assert status in (301, 308), status
+    assert headers["Location"].startswith(f"https://{NAME}"), headers["Location"]
+    status, headers, body = site.fetch("/admin/login/")
+    assert status == 200, (status, headers.get("Location"), body[:300])
+    assert headers["Strict-Transport-Security"].startswith("max-age="), headers
+    prod.python(
+        "import django; django.setup(); from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_superuser('root', password='{PASSWORD}')"
+    )
+    session = admin_login(site.port, site.ca, "/admin/login/", "root", PASSWORD)
+    cookie = {"Cookie": f"sessionid={session['sessionid'].value}"}
+    status, _, body = site.fetch("/admin/", headers=cookie)
+    assert status == 200 and b"root" in body, (status, body[:300])
+
+
+def running(docker, project, prod, site, combo, values, image):
+    proxy = combo["reverse_proxy"]
     # Through a proxy, /health/ tells only that the application answers; the checks of
     # its dependencies are for the probes on the internal network.
-    status, body, _ = get(f"{base}/health/", host=DOMAIN)
+    status, _, body = site.fetch("/health/")
     assert status == 200, body
     if proxy != "none":
         assert json.loads(body) == {"status": "ok"}
     status, body = inner_health(prod)
     assert status == 200 and set(json.loads(body)["checks"].values()) == {"ok"}, body
 
-    # With the HTTPS redirect the stack has outside this test.
-    prod("exec", "-T", "-e", "DJANGO_SECURE_SSL_REDIRECT=true", "web",
-         "python", "manage.py", "check", "--deploy", "--fail-level", "WARNING")  # fmt: skip
+    prod("exec", "-T", "web", "python", "manage.py", "check", "--deploy", "--fail-level", "WARNING")
 
     static = prod.python(
         "import django; django.setup(); from django.templatetags.static import static; "
         "print(static('admin/css/base.css'))"
     )
-    status, body, headers = get(f"{base}{static}", host=DOMAIN)
+    status, headers, body = site.fetch(static)
     assert status == 200 and b"body" in body
     assert headers["Content-Type"].startswith("text/css")
     if proxy == "caddy":
         assert headers.get("Server") == "Caddy"
-    elif proxy == "nginx":
-        assert headers.get("Server", "").startswith("nginx")
+    elif proxy == "nginx":  # behind the terminator (whose Server header the client sees)
+        status, headers, _ = fetch("http", int(prod.env["HTTP_PORT"]), "/nginx-health")
+        assert status == 200 and headers.get("Server", "").startswith("nginx"), headers
 
     # Every process in the web container runs as the image's non-root user.
     top = prod("top", "web").stdout
@@ -268,11 +310,11 @@ def production(docker, project, name, combo, env, values):
         assert not secret_in_image(docker, f"{image}:latest", secret.encode())
 
     # An upload is served by the proxy (or by Django with none), as data.
-    avatar = upload(prod, base, combo)
-    served(base, avatar)
+    avatar = upload(prod, site, combo)
+    served(site, avatar)
     prod("restart", "web")
     prod("up", "--wait", "--no-build")
-    served(base, avatar)
+    served(site, avatar)
 
     # Data and uploads survive down and up (named volumes), and a new image.
     prod.python(
@@ -288,7 +330,7 @@ def production(docker, project, name, combo, env, values):
         )
         == "True"
     )
-    served(base, avatar)
+    served(site, avatar)
     new_image = project / "new-image"
     new_image.mkdir()
     (new_image / "Dockerfile").write_text(f"FROM {image}:latest\nLABEL release=2\n")
@@ -296,7 +338,7 @@ def production(docker, project, name, combo, env, values):
     Stack(docker, project, prod.name, prod.file, prod.env | {"TAG": "v2"})("up", "--wait")
     images = json.loads(prod("images", "--format", "json", "web").stdout)
     assert {(i["Repository"], i["Tag"]) for i in images} == {(image, "v2")}
-    served(base, avatar)
+    served(site, avatar)
 
     if combo["database"] != "sqlite":
         prod("stop", "db")

@@ -2,7 +2,6 @@
 every valid combination, each distinct rendering checked once (see projection.py).
 """
 
-import os
 import subprocess
 
 import pytest
@@ -20,7 +19,6 @@ ENV_FILE = "\n".join(
         "DATABASE_ROOT_PASSWORD=placeholder-root-password",
         "HOST_UID=1000",
         "HOST_GID=1000",
-        "STORAGE_BUCKET_NAME=uploads",
     ]
 )
 
@@ -79,6 +77,7 @@ def test_compose_accepts_every_compose_file(name, tmp_path):
     failures = []
     for text, combos in RENDERED[name].items():
         (tmp_path / name).write_text(text)
+        (tmp_path / ".env.production").write_text(render(".env.production.example", combos[0]))
         if name == "compose.yaml":
             override = render("compose.override.yaml", combos[0])
             (tmp_path / "compose.override.yaml").write_text(override)
@@ -100,12 +99,9 @@ def test_docker_stack_accepts_every_stack_file(tmp_path):
     failures = []
     for text, combos in RENDERED[STACK_FILE].items():
         stack.write_text(text)
+        (tmp_path / ".env.production").write_text(render(".env.production.example", combos[0]))
         result = subprocess.run(
-            [docker, "stack", "config", "-c", stack],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            env=os.environ | {"STORAGE_BUCKET_NAME": "uploads"},
+            [docker, "stack", "config", "-c", stack], cwd=tmp_path, capture_output=True, text=True
         )
         if result.returncode != 0:
             failures.append(f"{combos[0]}:\n{result.stderr}")

@@ -103,12 +103,17 @@ def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_pat
     result = bake(**answers)
     assert result.exit_code == 0, result.exception
     project = Path(result.project_path)
-    # What the owner does first, as the README says: staging's own secret files.
+    # What the owner does first, as the README says: staging's own secret files, and its
+    # settings, a copy of production's with staging's domain.
     staging = project / ".secrets" / "staging"
     staging.mkdir(mode=0o700)
     for secret in (project / ".secrets").iterdir():
         if secret.is_file():
             (staging / secret.name).write_text(f"staging {secret.name}")
+    settings = (project / ".env.production").read_text()
+    (project / ".env.staging").write_text(
+        settings.replace("DJANGO_DOMAIN_NAME=example.com", "DJANGO_DOMAIN_NAME=staging.example.com")
+    )
     blocks = kubernetes_blocks((project / "README.md").read_text())
     assert len(blocks) == 2, blocks
 
@@ -127,11 +132,28 @@ def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_pat
         for r in created
         if r["kind"] == "Secret"
     }
+    settings_maps = {
+        (r["metadata"]["namespace"], r["metadata"]["name"]): r["data"]
+        for r in created
+        if r["kind"] == "ConfigMap"
+    }
     for overlay in OVERLAYS:
         resources = list(yaml.safe_load_all((tmp_path / f"{overlay}.yaml").read_text()))
         namespace = resources[0]["metadata"]["namespace"]
         assert namespace in namespaces, f"the README never creates {namespace}"
         (config,) = [r for r in resources if r["kind"] == "ConfigMap"]
+        # Every ConfigMap a container reads exists: the overlay's, or one the README makes.
+        for r in resources:
+            if r["kind"] in ("Deployment", "Job"):
+                for container in r["spec"]["template"]["spec"]["containers"]:
+                    for source in container["envFrom"]:
+                        name = source["configMapRef"]["name"]
+                        made = settings_maps.get((namespace, name))
+                        assert name == config["metadata"]["name"] or made, (namespace, name)
+        domain = "staging.example.com" if overlay == "staging" else "example.com"
+        assert (
+            settings_maps[(namespace, "my-django-project-settings")]["DJANGO_DOMAIN_NAME"] == domain
+        )
         read = {
             match[1]
             for value in config["data"].values()
@@ -149,7 +171,7 @@ def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_pat
             keys = secrets.get((namespace, name))
             assert keys is not None, f"the README never creates {namespace}/{name}"
             assert read <= keys, f"{namespace}/{name} lacks {sorted(read - keys)}"
-        expected = {"django_secret_key", "database_password", "storage_access_key_id",
-                    "storage_secret_access_key"}  # fmt: skip
+        expected = {"django_secret_key", "email_password", "database_password",
+                    "storage_access_key_id", "storage_secret_access_key"}  # fmt: skip
         assert read == expected | ({"cache_password"} if cache != "none" else set())
     assert (tmp_path / "needs-a-cluster").read_text().count("rollout status") == 2

@@ -36,7 +36,7 @@ client = Client(HTTP_HOST="example.com")
 client.force_login(user)
 with open("avatar.png", "rb") as picture:
     body = encode_multipart(BOUNDARY, {"avatar": picture})
-response = client.patch("/api/me/", data=body, content_type=MULTIPART_CONTENT)
+response = client.patch("/api/me/", data=body, content_type=MULTIPART_CONTENT, secure=True)
 """
 
 
@@ -91,7 +91,6 @@ def test_uploads_go_to_the_bucket_and_come_back(bake, s3, tmp_path):
     production = env | {
         "DJANGO_SETTINGS_MODULE": f"{project.name}.settings.production",
         "DJANGO_SECRET_KEY_FILE": str(secrets / "django_secret_key"),
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
         "STORAGE_BUCKET_NAME": "uploads",
         "STORAGE_ENDPOINT_URL": s3,

@@ -95,7 +95,6 @@ def test_image_published_to_a_registry_runs_from_it(engine, bake, registry):
         prod = Stack(engine, project, "publish", "compose.production.yaml", env | {
             "IMAGE": image, "TAG": "sha-0123abc", "BIND_ADDRESS": "127.0.0.1",
             "HTTP_PORT": str(port), "HTTPS_PORT": str(free_port()), "SITE_ADDRESS": ":80",
-            "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_DOMAIN_NAME": DOMAIN,
         })  # fmt: skip
         prod("up", "--no-build", "--wait")
         status, body, _ = get(f"http://127.0.0.1:{port}/health/", host=DOMAIN)

@@ -93,7 +93,7 @@ def test_render(bake, combo):
 
     # Production secrets: their own files, their own values, kept out of git and images.
     secrets_dir = project / ".secrets"
-    expected = {"django_secret_key"}
+    expected = {"django_secret_key", "email_password"}
     expected |= {"database_password"} if combo["database"] != "sqlite" else set()
     expected |= {"database_root_password"} if combo["database"] == "mariadb" else set()
     expected |= {"cache_password", "cache.conf"} if combo["cache"] != "none" else set()

@@ -65,8 +65,6 @@ def test_rolling_update_without_failures_and_automatic_rollback(swarm, bake, tmp
         "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         "IMAGE": image, "TAG": "v1", "ENDPOINT_MODE": "dnsrr", "HTTP_PORT": str(port),
         "HTTPS_PORT": str(free_port()), "SITE_ADDRESS": ":80",
-        # Plain HTTP in the test: TLS would need a certificate from the internet.
-        "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_DOMAIN_NAME": DOMAIN,
         "MEDIA_PATH": str(media),
     }  # fmt: skip
     # On one node the encrypted overlay works (nothing leaves the host): keep it on.

@@ -1,7 +1,9 @@
 """Create or complete the files that hold this project's local settings and secrets.
 
-- `.env` (development; read by Compose and by `set -a; . ./.env`) gets every variable of
-  `.env.example` that it lacks, with a fresh random value for the secret ones.
+- `.env` (development, and the stacks' ports and image; read by Compose and by
+  `set -a; . ./.env`) gets every variable of `.env.example` that it lacks, with a fresh
+  random value for the secret ones; `.env.production` (the production application's
+  settings) likewise from `.env.production.example`.
 - `.secrets/` (production; one file per secret, mounted as Docker secrets) gets every
   file the production stack mounts.
 
@@ -32,6 +34,9 @@ GENERATED = {
 # Production secrets: file in .secrets/ -> how its value is made (None: you fill it in).
 SECRETS: dict[str, Callable[[], str] | None] = {
     "django_secret_key": lambda: secrets.token_urlsafe(50),
+    # The SMTP server's password, if it asks for one. A line break, not nothing: Docker
+    # refuses an empty secret, and the settings strip it.
+    "email_password": lambda: "\n",
     "database_password": lambda: secrets.token_urlsafe(24),
     "cache_password": lambda: secrets.token_urlsafe(24),
 }
@@ -60,10 +65,14 @@ def filled(example: str) -> str:
     return VARIABLE.sub(fill, example)
 
 
-def complete_env(root: Path) -> list[str]:
-    """Create .env from .env.example, or append what it lacks; return the names added."""
-    example = filled((root / ".env.example").read_text())
-    env = root / ".env"
+# The settings files, each made from NAME.example.
+ENV_FILES = (".env", ".env.production")
+
+
+def complete_env(root: Path, name: str = ".env") -> list[str]:
+    """Create NAME from NAME.example, or append what it lacks; return the names added."""
+    example = filled((root / f"{name}.example").read_text())
+    env = root / name
     if not env.exists():
         write_private(env, example)
         return []
@@ -106,8 +115,9 @@ def unfilled(root: Path) -> list[str]:
 
 def main() -> int:
     root = Path.cwd()
-    for name in complete_env(root):
-        print(f"added to .env: {name}")
+    for env_file in ENV_FILES:
+        for name in complete_env(root, env_file):
+            print(f"added to {env_file}: {name}")
     for name in complete_secrets(root):
         print(f"added to .secrets/: {name}")
     for name in unfilled(root):
