@@ -4,7 +4,7 @@
 
 tests/test_examples.py renders them again and fails on any difference, so every change
 to the template shows, in review, as the change to these projects. What differs on
-every render is left out (.env and .secrets/, generated per project) or replaced by a
+every render is left out (.env, .env.production and .secrets/, generated per project) or replaced by a
 fixed placeholder (this checkout's path and commit in the answers files).
 """
 
@@ -32,7 +32,7 @@ EXAMPLES = {
         "ci_provider": "gitlab", "web_server": "granian", "license": "Apache-2.0",
     },
 }  # fmt: skip
-LEFT_OUT = {".env", ".secrets"}
+LEFT_OUT = {".env", ".env.production", ".secrets"}
 PLACEHOLDERS = {"_template": "<the template's location>", "_commit": "<the template's commit>"}
 
 

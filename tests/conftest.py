@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -139,3 +140,33 @@ def pytest_runtest_makereport(item, call):
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"
+
+
+@pytest.fixture
+def registry(tmp_path):
+    """A container registry (distribution v2, Debian's docker-registry) on 127.0.0.1."""
+    binary = shutil.which("docker-registry")
+    if not binary:
+        unavailable("no local registry: Debian's docker-registry package is not installed")
+    port = free_port()
+    config = tmp_path / "registry.yml"
+    config.write_text(
+        "version: 0.1\n"
+        f"storage:\n  filesystem:\n    rootdirectory: {tmp_path / 'storage'}\n"
+        f"http:\n  addr: 127.0.0.1:{port}\n"
+    )
+    log = (tmp_path / "registry.log").open("w")
+    server = subprocess.Popen([binary, "serve", config], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if get(f"http://127.0.0.1:{port}/v2/")[0] == 200:
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            pytest.fail(f"the registry did not start: {(tmp_path / 'registry.log').read_text()}")
+        time.sleep(0.2)
+    yield f"127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)

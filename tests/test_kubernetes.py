@@ -75,7 +75,7 @@ def test_overlay_renders_and_validates(kubectl, bake, combo, overlay, tmp_path):
     assert kinds.count("Deployment") == (3 if combo["task_queue"] == "celery" else 1)
 
 
-# The README's Kubernetes blocks, run as written with a kubectl that has no cluster to
+# docs/kubernetes.md's blocks, run as written with a kubectl that has no cluster to
 # talk to: `create` runs as a client-side dry run, `apply -k` renders the overlay, and
 # the rest (delete, rollout status) needs a cluster and is only recorded.
 KUBECTL_WITHOUT_A_CLUSTER = """
@@ -90,9 +90,8 @@ kubectl() {
 """
 
 
-def kubernetes_blocks(readme: str) -> list[str]:
-    section = readme.split("\n## Kubernetes\n")[1].split("\n## ")[0]
-    return re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+def kubernetes_blocks(runbook: str) -> list[str]:
+    return re.findall(r"```sh\n(.*?)```", runbook, re.DOTALL)
 
 
 @pytest.mark.parametrize("cache", ["redis", "none"])
@@ -103,7 +102,7 @@ def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_pat
     result = bake(**answers)
     assert result.exit_code == 0, result.exception
     project = Path(result.project_path)
-    # What the owner does first, as the README says: staging's own secret files, and its
+    # What the owner does first, as docs/kubernetes.md says: staging's own secret files, and its
     # settings, a copy of production's with staging's domain.
     staging = project / ".secrets" / "staging"
     staging.mkdir(mode=0o700)
@@ -114,7 +113,7 @@ def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_pat
     (project / ".env.staging").write_text(
         settings.replace("DJANGO_DOMAIN_NAME=example.com", "DJANGO_DOMAIN_NAME=staging.example.com")
     )
-    blocks = kubernetes_blocks((project / "README.md").read_text())
+    blocks = kubernetes_blocks((project / "docs" / "kubernetes.md").read_text())
     assert len(blocks) == 2, blocks
 
     for block in blocks:
@@ -140,9 +139,9 @@ def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_pat
     for overlay in OVERLAYS:
         resources = list(yaml.safe_load_all((tmp_path / f"{overlay}.yaml").read_text()))
         namespace = resources[0]["metadata"]["namespace"]
-        assert namespace in namespaces, f"the README never creates {namespace}"
+        assert namespace in namespaces, f"the runbook never creates {namespace}"
         (config,) = [r for r in resources if r["kind"] == "ConfigMap"]
-        # Every ConfigMap a container reads exists: the overlay's, or one the README makes.
+        # Every ConfigMap a container reads exists: the overlay's, or one the runbook makes.
         for r in resources:
             if r["kind"] in ("Deployment", "Job"):
                 for container in r["spec"]["template"]["spec"]["containers"]:
@@ -169,7 +168,7 @@ def test_the_readme_makes_every_secret_the_manifests_read(kubectl, bake, tmp_pat
         assert mounted, overlay
         for name in mounted:
             keys = secrets.get((namespace, name))
-            assert keys is not None, f"the README never creates {namespace}/{name}"
+            assert keys is not None, f"the runbook never creates {namespace}/{name}"
             assert read <= keys, f"{namespace}/{name} lacks {sorted(read - keys)}"
         expected = {"django_secret_key", "email_password", "database_password",
                     "storage_access_key_id", "storage_secret_access_key"}  # fmt: skip

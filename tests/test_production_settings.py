@@ -3,7 +3,7 @@
 The variables are derived from the settings' own `env*("NAME", ...)` calls. Each one the
 production settings read is either in `.env.production.example` (which every production
 container reads: Compose and the Swarm stack through `env_file`, Kubernetes through the
-ConfigMap the README makes from the file) or wired by each stack itself, or listed
+ConfigMap docs/kubernetes.md makes from the file) or wired by each stack itself, or listed
 below with the reason production leaves it at its default. Every variable any settings
 read is listed, with its default, in `.env.example` or `.env.production.example`.
 """
@@ -151,7 +151,7 @@ def test_kubernetes_reads_the_same_file(bake):
     production_file = listed(project / ".env.production.example")
     # One key both set: the ingress sets X-Forwarded-Proto, whatever the file says.
     assert set(wired) & production_file == {"DJANGO_TRUST_X_FORWARDED_PROTO"}
-    readme = (project / "README.md").read_text()
+    readme = (project / "docs" / "kubernetes.md").read_text()
     for namespace, env_file in (("my-django-project", ".env.production"),
                                 ("my-django-project-staging", ".env.staging")):  # fmt: skip
         command = (f"kubectl -n {namespace} create configmap my-django-project-settings \\\n"

@@ -8,13 +8,11 @@ and the production Compose stack runs it: /health/ answers 200.
 
 import json
 import os
-import shutil
 import subprocess
-import time
 
 import pytest
 import yaml
-from conftest import free_port, get, unavailable
+from conftest import free_port, get
 from matrix import DEFAULTS
 from stacks import Stack
 
@@ -24,35 +22,6 @@ SLUG = "pub0"
 TAGS = ["main", "sha-0123abc", "latest"]
 REVISION = "0123abc4567def89012345678abcdef012345678"
 DOMAIN = "example.com"
-
-
-@pytest.fixture
-def registry(tmp_path):
-    binary = shutil.which("docker-registry")
-    if not binary:
-        unavailable("no local registry: Debian's docker-registry package is not installed")
-    port = free_port()
-    config = tmp_path / "registry.yml"
-    config.write_text(
-        "version: 0.1\n"
-        f"storage:\n  filesystem:\n    rootdirectory: {tmp_path / 'storage'}\n"
-        f"http:\n  addr: 127.0.0.1:{port}\n"
-    )
-    log = (tmp_path / "registry.log").open("w")
-    server = subprocess.Popen([binary, "serve", config], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if get(f"http://127.0.0.1:{port}/v2/")[0] == 200:
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            pytest.fail(f"the registry did not start: {(tmp_path / 'registry.log').read_text()}")
-        time.sleep(0.2)
-    yield f"127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def docker(engine, *args, **kwargs):

@@ -290,8 +290,8 @@ def test_the_stack_spreads_drains_and_survives_a_node(cluster, bake, combo):
     # Lose a node abruptly: its tasks come back elsewhere; the data is intact.
     in_web("from django.contrib.auth import get_user_model; "
            "get_user_model().objects.create_user('before-the-loss')")  # fmt: skip
-    # The README's backup of the database, run as written on the database's node.
-    readme = (project / "README.md").read_text()
+    # The documented backup of the database, run as written on the database's node.
+    readme = (project / "docs" / "swarm.md").read_text()
     intro = readme.index("Back the database up on the node labelled")
     start = readme.index("```sh\n", intro) + len("```sh\n")
     block = readme[start : readme.index("\n```", start)]

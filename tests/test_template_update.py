@@ -60,7 +60,7 @@ def change_the_template(template: Path) -> None:
         settings.read_text() + '\nFEATURE_FLAG = env_bool("DJANGO_FEATURE_FLAG", default=False)\n'
     )
     edit(project / "compose.yaml", "      interval: 10s\n", "      interval: 5s\n")
-    (project / "docs").mkdir()
+    (project / "docs").mkdir(exist_ok=True)
     (project / "docs" / "operations.md").write_text("# Operations\n\nRunbooks live here.\n")
     edit(template / "cookiecutter.json", "{'caddy': 'Caddy',", "{'caddy': 'Caddy 2',")
     commit(template, "B: a feature flag, a faster healthcheck, an operations page, a label")
@@ -85,8 +85,8 @@ def test_cruft_update_applies_a_template_change_and_keeps_local_state(tmp_path):
     secrets_before = {p.name: p.read_text() for p in (project / ".secrets").iterdir()}
 
     change_the_template(template)
-    readme = (project / "README.md").read_text()
-    command = re.search(r"^(cruft update .*?) +# apply", readme, re.MULTILINE)[1].split()
+    updating = (project / "docs" / "updating.md").read_text()
+    command = re.search(r"^(cruft update .*?) +# apply", updating, re.MULTILINE)[1].split()
     update = run([BIN / "cruft", *command[1:]], project, env | {"PATH": f"{BIN}:{env['PATH']}"})
 
     files = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
@@ -97,7 +97,7 @@ def test_cruft_update_applies_a_template_change_and_keeps_local_state(tmp_path):
     assert "DJANGO_FEATURE_FLAG" in (project / "my_django_project/settings/base.py").read_text()
     assert "      interval: 5s\n" in (project / "compose.yaml").read_text()
     assert (project / "docs" / "operations.md").exists()
-    assert " behind Caddy 2 |" in (project / "README.md").read_text()
+    assert "\n- Caddy 2 in front of it in production\n" in (project / "README.md").read_text()
     context = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
     assert context["__proxy_label"] == "Caddy 2"
     assert "DJANGO_FEATURE_FLAG=false" in (project / ".env.example").read_text()
