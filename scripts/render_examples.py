@@ -4,8 +4,9 @@
 
 tests/test_examples.py renders them again and fails on any difference, so every change
 to the template shows, in review, as the change to these projects. What differs on
-every render is left out (.env, .env.production and .secrets/, generated per project) or replaced by a
-fixed placeholder (this checkout's path and commit in the answers files).
+every render is left out (.env, .env.production and .secrets/, generated per project)
+or replaced by a fixed placeholder (this checkout's path and commit in the answers
+files).
 """
 
 import contextlib

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The official image's contract: MARIADB_ROOT_PASSWORD(_FILE), MARIADB_DATABASE,
+# The official image's contract: MARIADB_ROOT_PASSWORD(_FILE), MARIADB_ROOT_HOST, MARIADB_DATABASE,
 # MARIADB_USER, MARIADB_PASSWORD(_FILE); initialise /var/lib/mysql on first start,
 # running /docker-entrypoint-initdb.d/*.sql.
 set -eu
@@ -13,6 +13,12 @@ if [ ! -d /var/lib/mysql/mysql ]; then
     # Bootstrap mode starts without the grant tables; load them first.
     echo "FLUSH PRIVILEGES;"
     echo "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('$MARIADB_ROOT_PASSWORD');"
+    # As the official image: root may also log in from MARIADB_ROOT_HOST (default: anywhere).
+    root_host=${MARIADB_ROOT_HOST:-%}
+    if [ "$root_host" != localhost ]; then
+      echo "CREATE USER 'root'@'$root_host' IDENTIFIED BY '$MARIADB_ROOT_PASSWORD';"
+      echo "GRANT ALL ON *.* TO 'root'@'$root_host' WITH GRANT OPTION;"
+    fi
     if [ -n "${MARIADB_DATABASE:-}" ]; then
       echo "CREATE DATABASE IF NOT EXISTS \`$MARIADB_DATABASE\` CHARACTER SET utf8mb4;"
     fi
